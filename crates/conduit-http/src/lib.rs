@@ -1,0 +1,2 @@
+//! Conduit HTTP layer.
+pub mod record;
