@@ -1,2 +1,32 @@
-//! Conduit HTTP layer.
+//! Conduit's HTTP layer: `ApiClient` with retries (full-jitter backoff, Retry-After),
+//! client-side rate limit, circuit breaker, redacted per-attempt records and a
+//! per-process keep-alive pool. No PHP types: the extension binds it.
+//!
+//! Modules, one job each:
+//! - [`config`]/[`options`]: PHP option arrays → validated settings;
+//! - [`request`]/[`response`]: what goes out, what comes back;
+//! - [`retry`], [`retry_after`], [`rate_limit`], [`circuit_breaker`]: resilience policies;
+//! - [`redact`], [`record`]: what the log may see;
+//! - [`process`]: fork-safe per-process runtime and pools;
+//! - [`client`]: the attempt loop tying them together.
+
+pub mod circuit_breaker;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod options;
+pub mod process;
+pub mod rate_limit;
 pub mod record;
+pub mod redact;
+pub mod request;
+pub mod response;
+pub mod retry;
+pub mod retry_after;
+
+pub use client::{ApiClient, DEFAULT_CONCURRENCY};
+pub use config::ClientConfig;
+pub use error::Error;
+pub use record::{AttemptRecord, AttemptSink};
+pub use request::{Body, RequestSpec};
+pub use response::Response;

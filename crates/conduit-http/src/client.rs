@@ -1,0 +1,468 @@
+//! `ApiClient`: one logical request → attempts with retries, rate limit and breaker,
+//! each attempt reported to the sinks as a redacted record.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use futures_util::stream::{self, StreamExt};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::circuit_breaker::CircuitBreaker;
+use crate::config::{Auth, ClientConfig};
+use crate::error::{describe_chain, Error, Kind};
+use crate::process;
+use crate::rate_limit::RateLimiter;
+use crate::record::{AttemptRecord, AttemptSink};
+use crate::request::{Body, RequestSpec};
+use crate::response::Response;
+use crate::retry::{is_idempotent_method, AttemptOutcome, NextStep, RetryPolicy};
+
+/// Default cap on concurrent requests in `send_many`.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+
+#[derive(Clone)]
+pub struct ApiClient {
+    config: Arc<ClientConfig>,
+    http: reqwest::Client,
+    retry: RetryPolicy,
+    limiter: Option<Arc<RateLimiter>>,
+    breaker: Option<Arc<CircuitBreaker>>,
+    sinks: Vec<Arc<dyn AttemptSink>>,
+}
+
+/// How one attempt ended.
+enum AttemptResult {
+    Answered(Response),
+    Failed { outcome: AttemptOutcome, kind: Kind, message: String, stale_connection: bool },
+}
+
+impl ApiClient {
+    /// Binds the configuration to this process's shared pool, limiter and breaker.
+    ///
+    /// # Errors
+    /// A config error (bad CA file, proxy…) or a runtime start failure.
+    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+        let state = process::current()?;
+        Ok(Self {
+            http: state.pool_for(&config)?,
+            retry: RetryPolicy::new(config.retry.clone()).map_err(Error::config)?,
+            limiter: state.limiter_for(&config)?,
+            breaker: state.breaker_for(&config)?,
+            config: Arc::new(config),
+            sinks: Vec::new(),
+        })
+    }
+
+    /// Adds a receiver of attempt records (the request log).
+    pub fn add_sink(&mut self, sink: Arc<dyn AttemptSink>) {
+        self.sinks.push(sink);
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    pub fn breaker_state(&self) -> Option<&'static str> {
+        self.breaker.as_ref().map(|b| b.state().as_str())
+    }
+
+    /// Runs a future on the process runtime (for callers on a plain thread, like PHP's).
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> Result<F::Output, Error> {
+        Ok(process::current()?.block_on(future))
+    }
+
+    /// Sends one logical request. A non-2xx final answer is an `Err` carrying the response.
+    pub async fn execute(&self, spec: &RequestSpec, extra_sink: Option<&dyn AttemptSink>) -> Result<Response, Error> {
+        let correlation_id = new_correlation_id();
+        let started = Instant::now();
+        let has_key = spec.idempotency_key.is_some();
+        let mut stale_retry_used = false;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let permit = match &self.breaker {
+                None => None,
+                Some(b) => match b.try_acquire() {
+                    Ok(p) => Some(p),
+                    Err(wait) => {
+                        let err = Error::circuit_open(&self.config.target_key(), wait).with_attempts(attempt - 1);
+                        self.emit_failure(spec, &correlation_id, attempt, SystemTime::now(), 0.0, &err, extra_sink);
+                        return Err(err);
+                    }
+                },
+            };
+            if let Some(limiter) = &self.limiter {
+                limiter.acquire().await;
+            }
+            let attempt_started_at = SystemTime::now();
+            let result = self.attempt_once(spec, attempt, &correlation_id, extra_sink, attempt_started_at).await;
+
+            let (outcome, retry_after, final_error) = match result {
+                AttemptResult::Answered(mut response) => {
+                    if let (Some(b), Some(p)) = (&self.breaker, permit) {
+                        b.record(p, response.status >= 500);
+                    }
+                    response.attempts = attempt;
+                    response.duration = started.elapsed();
+                    response.correlation_id = correlation_id.clone();
+                    if response.is_success() || (300..400).contains(&response.status) {
+                        return Ok(response);
+                    }
+                    let retry_after = response
+                        .header("retry-after")
+                        .and_then(|v| crate::retry_after::parse_retry_after(v, SystemTime::now()));
+                    let status = response.status;
+                    let err = if status == 429 {
+                        Error::rate_limited(response, retry_after, "rate limited")
+                    } else {
+                        Error::from_status(response)
+                    };
+                    (AttemptOutcome::Status(status), retry_after, err)
+                }
+                AttemptResult::Failed { outcome, kind, message, stale_connection } => {
+                    if let (Some(b), Some(p)) = (&self.breaker, permit) {
+                        b.record(p, true);
+                    }
+                    let repeatable = has_key || is_idempotent_method(&spec.method);
+                    // A pooled connection the server closed while idle: one free retry.
+                    if stale_connection && repeatable && !stale_retry_used && self.retry.config().max_attempts == 1 {
+                        stale_retry_used = true;
+                        attempt -= 1;
+                        continue;
+                    }
+                    let err = if kind == Kind::Timeout { Error::timeout(message) } else { Error::transport(message) };
+                    (outcome, None, err)
+                }
+            };
+            match self.retry.next_step(&spec.method, outcome, has_key, attempt, retry_after, started.elapsed()) {
+                NextStep::RetryAfter(delay) => tokio::time::sleep(delay).await,
+                NextStep::GiveUp => return Err(final_error.with_attempts(attempt)),
+                NextStep::WaitExceedsBudget(wait) => {
+                    let response = final_error.response().cloned();
+                    return Err(match response {
+                        Some(r) => Error::rate_limited(
+                            r,
+                            Some(wait),
+                            &format!("server asks to wait {:.1} s, beyond the retry budget", wait.as_secs_f64()),
+                        )
+                        .with_attempts(attempt),
+                        None => final_error.with_attempts(attempt),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Sends requests concurrently (at most `concurrency` in flight) and returns one
+    /// result per request, in input order; one failure never aborts the others.
+    pub async fn execute_many(
+        &self,
+        specs: &[RequestSpec],
+        concurrency: usize,
+        extra_sink: Option<&dyn AttemptSink>,
+    ) -> Vec<Result<Response, Error>> {
+        stream::iter(specs.iter())
+            .map(|spec| self.execute(spec, extra_sink))
+            .buffered(concurrency.max(1))
+            .collect()
+            .await
+    }
+
+    fn build_url(&self, spec: &RequestSpec) -> Result<url::Url, Error> {
+        let mut url = if spec.path.starts_with("http://") || spec.path.starts_with("https://") {
+            url::Url::parse(&spec.path).map_err(|e| Error::config(format!("invalid URL \"{}\": {e}", spec.path)))?
+        } else {
+            // Plain concatenation keeps the base path: base ".../api/v2" + "/orders"
+            // is ".../api/v2/orders", where RFC 3986 joining would drop "v2".
+            let base = self.config.base_url.as_str().trim_end_matches('/');
+            let path = spec.path.trim_start_matches('/');
+            url::Url::parse(&format!("{base}/{path}"))
+                .map_err(|e| Error::config(format!("invalid path \"{}\": {e}", spec.path)))?
+        };
+        if !spec.query.is_empty() || matches!(self.config.auth, Auth::Query { .. }) {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in &spec.query {
+                pairs.append_pair(k, v);
+            }
+            if let Auth::Query { name, value } = &self.config.auth {
+                pairs.append_pair(name, value);
+            }
+        }
+        Ok(url)
+    }
+
+    fn build_headers(&self, spec: &RequestSpec) -> Result<HeaderMap, Error> {
+        let mut headers = HeaderMap::new();
+        let mut put = |name: &str, value: &str| -> Result<(), Error> {
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::config(format!("invalid header name \"{name}\"")))?;
+            let v = HeaderValue::from_str(value)
+                .map_err(|_| Error::config(format!("invalid value for header \"{name}\"")))?;
+            headers.insert(n, v);
+            Ok(())
+        };
+        put("accept", "application/json")?;
+        for (n, v) in &self.config.default_headers {
+            put(n, v)?;
+        }
+        match &self.config.auth {
+            Auth::Bearer { token } => put("authorization", &format!("Bearer {token}"))?,
+            Auth::Basic { username, password } => {
+                use base64::Engine as _;
+                let creds = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+                put("authorization", &format!("Basic {creds}"))?;
+            }
+            Auth::Header { name, value } => put(name, value)?,
+            Auth::None | Auth::Query { .. } => {}
+        }
+        match &spec.body {
+            Body::Json(_) => put("content-type", "application/json")?,
+            Body::Form(_) => put("content-type", "application/x-www-form-urlencoded")?,
+            Body::Raw(_) | Body::Empty => {}
+        }
+        for (n, v) in &spec.headers {
+            put(n, v)?;
+        }
+        if let Some(key) = &spec.idempotency_key {
+            put(&self.config.idempotency_header, key)?;
+        }
+        Ok(headers)
+    }
+
+    fn body_bytes(spec: &RequestSpec) -> Vec<u8> {
+        match &spec.body {
+            Body::Empty => Vec::new(),
+            Body::Json(v) => serde_json::to_vec(v).unwrap_or_default(),
+            Body::Form(pairs) => url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish().into_bytes(),
+            Body::Raw(b) => b.clone(),
+        }
+    }
+
+    async fn attempt_once(
+        &self,
+        spec: &RequestSpec,
+        attempt: u32,
+        correlation_id: &str,
+        extra_sink: Option<&dyn AttemptSink>,
+        started_at: SystemTime,
+    ) -> AttemptResult {
+        let start = Instant::now();
+        let prepared = self.build_url(spec).and_then(|url| Ok((url, self.build_headers(spec)?)));
+        let (url, headers) = match prepared {
+            Ok(p) => p,
+            Err(e) => {
+                return AttemptResult::Failed {
+                    outcome: AttemptOutcome::Status(0),
+                    kind: Kind::Config,
+                    message: e.message().to_owned(),
+                    stale_connection: false,
+                }
+            }
+        };
+        let body = Self::body_bytes(spec);
+        let method = reqwest::Method::from_bytes(spec.method.as_bytes()).unwrap_or(reqwest::Method::GET);
+        let timeout = spec.timeout.unwrap_or(self.config.timeout);
+        let mut request = self.http.request(method, url.clone()).headers(headers.clone());
+        if !timeout.is_zero() {
+            request = request.timeout(timeout);
+        }
+        if !body.is_empty() {
+            request = request.body(body.clone());
+        }
+        if let Ok(state) = process::current() {
+            state.requests_sent.fetch_add(1, Ordering::Relaxed);
+        }
+
+        let sent_headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let mut record = AttemptRecord {
+            started_at,
+            method: spec.method.clone(),
+            url: self.config.redactor.url(url.as_str()),
+            endpoint: spec.path.split('?').next().unwrap_or("").to_owned(),
+            request_headers: self.config.redactor.headers(&sent_headers),
+            request_body: self.config.redactor.body(&body, self.config.log_body_bytes),
+            status: None,
+            response_headers: Vec::new(),
+            response_body: String::new(),
+            duration_ms: 0.0,
+            attempt,
+            error_class: None,
+            error_message: None,
+            correlation_id: correlation_id.to_owned(),
+            job_id: spec.job_id,
+        };
+
+        let result = match request.send().await {
+            Ok(resp) => self.read_response(resp, &spec.method, timeout, start).await,
+            Err(e) => Err(classify(&e, timeout)),
+        };
+        record.duration_ms = start.elapsed().as_secs_f64() * 1000.0;
+        let result = match result {
+            Ok(response) => {
+                record.status = Some(response.status);
+                record.response_headers = self.config.redactor.headers(&response.headers);
+                record.response_body = self.config.redactor.body(&response.body, self.config.log_body_bytes);
+                if !response.is_success() {
+                    let class = if response.status == 429 { "RateLimitException" } else { "ApiException" };
+                    record.error_class = Some(class.into());
+                    record.error_message = Some(format!("HTTP {}", response.status));
+                }
+                AttemptResult::Answered(response)
+            }
+            Err(failed) => {
+                if let AttemptResult::Failed { kind, message, .. } = &failed {
+                    record.error_class =
+                        Some(if *kind == Kind::Timeout { "TimeoutException" } else { "TransportException" }.into());
+                    record.error_message = Some(self.config.redactor.scrub_literals(message));
+                }
+                failed
+            }
+        };
+        self.emit(record, extra_sink);
+        result
+    }
+
+    async fn read_response(
+        &self,
+        mut resp: reqwest::Response,
+        method: &str,
+        timeout: Duration,
+        start: Instant,
+    ) -> Result<Response, AttemptResult> {
+        let status = resp.status().as_u16();
+        let url = self.config.redactor.url(resp.url().as_str());
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let limit = self.config.max_response_bytes;
+        if resp.content_length().is_some_and(|len| len > limit) {
+            return Err(too_large(limit));
+        }
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if (body.len() + chunk.len()) as u64 > limit {
+                        return Err(too_large(limit));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(classify(&e, timeout)),
+            }
+        }
+        Ok(Response {
+            status,
+            method: method.to_owned(),
+            url,
+            headers,
+            body,
+            duration: start.elapsed(),
+            attempts: 1,
+            correlation_id: String::new(),
+        })
+    }
+
+    fn emit(&self, record: AttemptRecord, extra_sink: Option<&dyn AttemptSink>) {
+        for sink in &self.sinks {
+            sink.record(record.clone());
+        }
+        if let Some(sink) = extra_sink {
+            sink.record(record);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn emit_failure(
+        &self,
+        spec: &RequestSpec,
+        correlation_id: &str,
+        attempt: u32,
+        started_at: SystemTime,
+        duration_ms: f64,
+        err: &Error,
+        extra_sink: Option<&dyn AttemptSink>,
+    ) {
+        if self.sinks.is_empty() && extra_sink.is_none() {
+            return;
+        }
+        let url = self.build_url(spec).map(|u| self.config.redactor.url(u.as_str())).unwrap_or_default();
+        self.emit(
+            AttemptRecord {
+                started_at,
+                method: spec.method.clone(),
+                url,
+                endpoint: spec.path.split('?').next().unwrap_or("").to_owned(),
+                request_headers: Vec::new(),
+                request_body: String::new(),
+                status: None,
+                response_headers: Vec::new(),
+                response_body: String::new(),
+                duration_ms,
+                attempt,
+                error_class: Some(err.php_class().into()),
+                error_message: Some(err.message().to_owned()),
+                correlation_id: correlation_id.to_owned(),
+                job_id: spec.job_id,
+            },
+            extra_sink,
+        );
+    }
+}
+
+fn too_large(limit: u64) -> AttemptResult {
+    AttemptResult::Failed {
+        // The server answered; asking again would return the same oversized body.
+        outcome: AttemptOutcome::Status(0),
+        kind: Kind::Transport,
+        message: format!("response body exceeds max_response_bytes ({limit} bytes); reading stopped there"),
+        stale_connection: false,
+    }
+}
+
+fn classify(e: &reqwest::Error, timeout: Duration) -> AttemptResult {
+    let chain = describe_chain(e);
+    let stale_connection = chain.contains("connection closed before message completed");
+    if e.is_connect() {
+        let kind = if e.is_timeout() { Kind::Timeout } else { Kind::Transport };
+        return AttemptResult::Failed {
+            outcome: AttemptOutcome::NotSent,
+            kind,
+            message: format!("could not connect: {chain}"),
+            stale_connection: false,
+        };
+    }
+    if e.is_timeout() {
+        return AttemptResult::Failed {
+            outcome: AttemptOutcome::Timeout,
+            kind: Kind::Timeout,
+            message: format!("no complete answer within {:.3} s: {chain}", timeout.as_secs_f64()),
+            stale_connection: false,
+        };
+    }
+    if e.is_redirect() {
+        return AttemptResult::Failed {
+            outcome: AttemptOutcome::Status(0),
+            kind: Kind::Transport,
+            message: format!("redirect failed: {chain}"),
+            stale_connection: false,
+        };
+    }
+    AttemptResult::Failed {
+        outcome: AttemptOutcome::SentButNoAnswer,
+        kind: Kind::Transport,
+        message: format!("request failed after sending: {chain}"),
+        stale_connection,
+    }
+}
+
+fn new_correlation_id() -> String {
+    let n: u64 = rand::random();
+    format!("{n:016x}")
+}

@@ -1,0 +1,334 @@
+//! `ApiClient` settings: parsed from the PHP options array, validated once, at
+//! construction. Every default is a named constant so the docs and code agree.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::circuit_breaker::BreakerConfig;
+use crate::error::Error;
+use crate::options::OptionReader;
+use crate::rate_limit::RateLimitConfig;
+use crate::redact::{Redactor, DEFAULT_REDACT_FIELDS};
+use crate::retry::RetryConfig;
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Like Bitrix's HttpClient, redirects are followed by default.
+pub const DEFAULT_MAX_REDIRECTS: usize = 5;
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+pub const DEFAULT_LOG_BODY_BYTES: usize = 8 * 1024;
+pub const DEFAULT_IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+/// Below the keep-alive timeout of common servers (nginx 75 s, Node 5 s is the
+/// outlier) so that a pooled connection is rarely closed under our feet.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 64;
+
+pub fn user_agent() -> String {
+    format!("Conduit/{}", env!("CARGO_PKG_VERSION"))
+}
+
+pub const CLIENT_OPTIONS: &[&str] = &[
+    "timeout",
+    "connect_timeout",
+    "auth",
+    "retry",
+    "rate_limit",
+    "circuit_breaker",
+    "headers",
+    "verify_tls",
+    "ca_file",
+    "proxy",
+    "max_redirects",
+    "max_response_bytes",
+    "user_agent",
+    "idempotency_header",
+    "log",
+    "log_body_bytes",
+    "redact_headers",
+    "redact_fields",
+    "pool_idle_timeout",
+    "pool_max_idle_per_host",
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Auth {
+    None,
+    Bearer { token: String },
+    Basic { username: String, password: String },
+    Header { name: String, value: String },
+    Query { name: String, value: String },
+}
+
+/// Settings that shape the connection pool; clients with equal values share one
+/// pool (and one rate limiter and breaker) within a process.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TransportConfig {
+    pub connect_timeout: Duration,
+    pub verify_tls: bool,
+    pub ca_file: Option<String>,
+    pub proxy: Option<String>,
+    pub max_redirects: usize,
+    pub user_agent: String,
+    pub pool_idle_timeout: Duration,
+    pub pool_max_idle_per_host: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Base URL without a trailing slash.
+    pub base_url: url::Url,
+    pub timeout: Duration,
+    pub transport: TransportConfig,
+    pub auth: Auth,
+    pub retry: RetryConfig,
+    pub rate_limit: Option<RateLimitConfig>,
+    pub circuit_breaker: Option<BreakerConfig>,
+    pub default_headers: Vec<(String, String)>,
+    pub max_response_bytes: u64,
+    pub idempotency_header: String,
+    pub log_body_bytes: usize,
+    pub redactor: Redactor,
+}
+
+fn secs(n: f64) -> Duration {
+    Duration::from_secs_f64(n.min(1e9))
+}
+
+impl ClientConfig {
+    /// Parses and validates the options; the `log` key is the binding's business and
+    /// is only checked for presence here.
+    ///
+    /// # Errors
+    /// A config error naming the first bad option.
+    pub fn from_options(base_url: &str, options: &Value) -> Result<Self, Error> {
+        let base_url = parse_base_url(base_url)?;
+        let o = OptionReader::new(options, "", "Conduit\\ApiClient", CLIENT_OPTIONS)?;
+
+        let auth = match o.nested("auth", "auth", &["type", "token", "username", "password", "name", "value"])? {
+            None => Auth::None,
+            Some(a) => parse_auth(&a)?,
+        };
+
+        let mut retry = RetryConfig::default();
+        if let Some(r) = o.nested("retry", "retry", &["max_attempts", "base_delay_ms", "max_delay_ms", "budget_ms"])? {
+            if let Some(n) = r.int_in("max_attempts", 1, 100)? {
+                retry.max_attempts = n as u32;
+            }
+            if let Some(ms) = r.int_in("base_delay_ms", 0, 3_600_000)? {
+                retry.base_delay = Duration::from_millis(ms);
+            }
+            if let Some(ms) = r.int_in("max_delay_ms", 0, 86_400_000)? {
+                retry.max_delay = Duration::from_millis(ms);
+            }
+            if let Some(ms) = r.int_in("budget_ms", 1, 86_400_000)? {
+                retry.budget = Some(Duration::from_millis(ms));
+            }
+        }
+        // Validate the combination now, not on the first failure.
+        crate::retry::RetryPolicy::new(retry.clone()).map_err(Error::config)?;
+
+        let rate_limit = match o.nested("rate_limit", "rate_limit", &["per_second", "burst"])? {
+            None => None,
+            Some(r) => {
+                let per_second = r
+                    .positive_f64("per_second")?
+                    .ok_or_else(|| Error::config("Option \"rate_limit.per_second\" is required."))?;
+                let burst = r.int_in("burst", 1, 1_000_000)?.unwrap_or(1) as u32;
+                let config = RateLimitConfig { per_second, burst };
+                crate::rate_limit::RateLimiter::new(&config).map_err(Error::config)?;
+                Some(config)
+            }
+        };
+
+        let circuit_breaker =
+            match o.nested("circuit_breaker", "circuit_breaker", &["failure_ratio", "min_calls", "window_s", "open_s"])? {
+                None => None,
+                Some(b) => {
+                    let mut config = BreakerConfig::default();
+                    if let Some(r) = b.positive_f64("failure_ratio")? {
+                        config.failure_ratio = r;
+                    }
+                    if let Some(n) = b.int_in("min_calls", 1, 1_000_000)? {
+                        config.min_calls = n as u32;
+                    }
+                    if let Some(s) = b.positive_f64("window_s")? {
+                        config.window = secs(s);
+                    }
+                    if let Some(s) = b.positive_f64("open_s")? {
+                        config.open_duration = secs(s);
+                    }
+                    crate::circuit_breaker::CircuitBreaker::new(config.clone()).map_err(Error::config)?;
+                    Some(config)
+                }
+            };
+
+        let verify_tls = o.bool("verify_tls")?.unwrap_or(true);
+        let ca_file = o.non_empty_string("ca_file")?.map(str::to_owned);
+        if let Some(path) = &ca_file {
+            if !std::path::Path::new(path).is_file() {
+                return Err(Error::config(format!("Option \"ca_file\" must name a readable file: \"{path}\" given.")));
+            }
+        }
+        let proxy = o.non_empty_string("proxy")?.map(str::to_owned);
+        if let Some(p) = &proxy {
+            url::Url::parse(p)
+                .map_err(|e| Error::config(format!("Option \"proxy\" must be a URL ({e}): \"{p}\" given.")))?;
+        }
+
+        let transport = TransportConfig {
+            connect_timeout: o.non_negative_f64("connect_timeout")?.map_or(DEFAULT_CONNECT_TIMEOUT, secs),
+            verify_tls,
+            ca_file,
+            proxy,
+            max_redirects: o.int_in("max_redirects", 0, 100)?.map_or(DEFAULT_MAX_REDIRECTS, |n| n as usize),
+            user_agent: o.non_empty_string("user_agent")?.map_or_else(user_agent, str::to_owned),
+            pool_idle_timeout: o.positive_f64("pool_idle_timeout")?.map_or(DEFAULT_POOL_IDLE_TIMEOUT, secs),
+            pool_max_idle_per_host: o
+                .int_in("pool_max_idle_per_host", 0, 10_000)?
+                .map_or(DEFAULT_POOL_MAX_IDLE_PER_HOST, |n| n as usize),
+        };
+
+        let mut redact_headers = o.string_list("redact_headers")?.unwrap_or_default();
+        let mut redact_fields: Vec<String> = DEFAULT_REDACT_FIELDS.iter().map(|s| s.to_string()).collect();
+        redact_fields.extend(o.string_list("redact_fields")?.unwrap_or_default());
+        let mut literals = Vec::new();
+        match &auth {
+            Auth::None => {}
+            Auth::Bearer { token } => literals.push(token.clone()),
+            Auth::Basic { username, password } => {
+                use base64::Engine as _;
+                literals.push(password.clone());
+                literals.push(base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}")));
+            }
+            Auth::Header { name, value } => {
+                redact_headers.push(name.clone());
+                literals.push(value.clone());
+            }
+            Auth::Query { name, value } => {
+                redact_fields.push(name.clone());
+                literals.push(value.clone());
+            }
+        }
+
+        Ok(Self {
+            base_url,
+            timeout: o.non_negative_f64("timeout")?.map_or(DEFAULT_TIMEOUT, secs),
+            transport,
+            auth,
+            retry,
+            rate_limit,
+            circuit_breaker,
+            default_headers: o.string_map("headers")?.unwrap_or_default(),
+            max_response_bytes: o.int_in("max_response_bytes", 1, u64::MAX >> 1)?.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            idempotency_header: o.non_empty_string("idempotency_header")?.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER).to_owned(),
+            log_body_bytes: o.int_in("log_body_bytes", 0, 16 * 1024 * 1024)?.map_or(DEFAULT_LOG_BODY_BYTES, |n| n as usize),
+            redactor: Redactor::new(&redact_headers, &redact_fields, literals),
+        })
+    }
+
+    /// Identifies the target for the per-process pool, limiter and breaker.
+    pub fn target_key(&self) -> String {
+        self.base_url.origin().ascii_serialization()
+    }
+}
+
+fn parse_base_url(raw: &str) -> Result<url::Url, Error> {
+    let url = url::Url::parse(raw)
+        .map_err(|e| Error::config(format!("baseUrl must be an absolute http(s) URL ({e}): \"{raw}\" given.")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(Error::config(format!("baseUrl must be an absolute http(s) URL: \"{raw}\" given.")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!("baseUrl must not have a query or fragment: \"{raw}\" given.")));
+    }
+    Ok(url)
+}
+
+fn parse_auth(a: &OptionReader<'_>) -> Result<Auth, Error> {
+    let kind = a.required_string("type")?;
+    let only = |allowed: &[&str]| -> Result<(), Error> {
+        for key in ["token", "username", "password", "name", "value"] {
+            if a.has(key) && !allowed.contains(&key) {
+                return Err(Error::config(format!("Option \"auth.{key}\" does not apply to auth type \"{kind}\".")));
+            }
+        }
+        Ok(())
+    };
+    match kind {
+        "bearer" => {
+            only(&["token"])?;
+            Ok(Auth::Bearer { token: a.required_string("token")?.to_owned() })
+        }
+        "basic" => {
+            only(&["username", "password"])?;
+            Ok(Auth::Basic {
+                username: a.required_string("username")?.to_owned(),
+                password: a.string("password")?.unwrap_or("").to_owned(),
+            })
+        }
+        "header" => {
+            only(&["name", "value"])?;
+            let name = a.required_string("name")?;
+            reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::config(format!("Option \"auth.name\" must be a valid header name: \"{name}\" given.")))?;
+            Ok(Auth::Header { name: name.to_owned(), value: a.required_string("value")?.to_owned() })
+        }
+        "query" => {
+            only(&["name", "value"])?;
+            Ok(Auth::Query { name: a.required_string("name")?.to_owned(), value: a.required_string("value")?.to_owned() })
+        }
+        other => Err(Error::config(format!(
+            "Option \"auth.type\" must be one of bearer, basic, header, query: \"{other}\" given."
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn err(base: &str, options: Value) -> String {
+        ClientConfig::from_options(base, &options).err().map(|e| e.message().to_owned()).unwrap_or_default()
+    }
+
+    #[test]
+    fn defaults() {
+        let c = ClientConfig::from_options("https://api.test/v2/", &json!([])).unwrap();
+        assert_eq!(c.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(c.transport.max_redirects, 5);
+        assert!(c.transport.verify_tls);
+        assert_eq!(c.retry, RetryConfig::default());
+        assert_eq!(c.idempotency_header, "Idempotency-Key");
+        assert_eq!(c.transport.user_agent, format!("Conduit/{}", env!("CARGO_PKG_VERSION")));
+        assert_eq!(c.target_key(), "https://api.test");
+    }
+
+    #[test]
+    fn bad_options_are_named() {
+        assert!(err("ftp://x", json!({})).contains("baseUrl"));
+        assert!(err("not a url", json!({})).contains("baseUrl"));
+        assert!(err("https://x", json!({"timeout": -1})).contains("\"timeout\""));
+        assert!(err("https://x", json!({"retries": 3})).contains("Unknown option \"retries\""));
+        assert!(err("https://x", json!({"auth": {"type": "magic"}})).contains("auth.type"));
+        assert!(err("https://x", json!({"auth": {"type": "bearer"}})).contains("auth.token"));
+        assert!(err("https://x", json!({"auth": {"type": "bearer", "token": "t", "username": "u"}})).contains("auth.username"));
+        assert!(err("https://x", json!({"retry": {"base_delay_ms": 5000, "max_delay_ms": 10}})).contains("max_delay_ms"));
+        assert!(err("https://x", json!({"rate_limit": {"burst": 3}})).contains("rate_limit.per_second"));
+        assert!(err("https://x", json!({"circuit_breaker": {"failure_ratio": 2}})).contains("failure_ratio"));
+        assert!(err("https://x", json!({"ca_file": "/nonexistent/ca.pem"})).contains("ca_file"));
+        assert!(err("https://x", json!({"verify_tls": "no"})).contains("verify_tls"));
+    }
+
+    #[test]
+    fn credentials_feed_the_redactor() {
+        let c = ClientConfig::from_options(
+            "https://x",
+            &json!({"auth": {"type": "query", "name": "apikey", "value": "SECRET123"}}),
+        )
+        .unwrap();
+        assert!(c.redactor.is_secret_field("apikey"));
+        assert_eq!(c.redactor.scrub_literals("x SECRET123 y"), "x [REDACTED] y");
+    }
+}

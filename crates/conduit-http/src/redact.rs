@@ -1,0 +1,210 @@
+//! Redaction of secrets in log records, applied before a record leaves this crate.
+//!
+//! Three nets, because one is never enough with real APIs:
+//! 1. header values by name (`Authorization`, cookies, the configured auth header…);
+//! 2. JSON fields and form/query parameters by name, at any depth (`password`, `token`…);
+//! 3. the literal values of the configured credentials, wherever they appear —
+//!    an API that echoes the request back must not smuggle the token into the log.
+
+use std::collections::HashSet;
+
+pub const REDACTED: &str = "[REDACTED]";
+
+pub const DEFAULT_REDACT_HEADERS: &[&str] = &["authorization", "cookie", "set-cookie", "proxy-authorization"];
+pub const DEFAULT_REDACT_FIELDS: &[&str] =
+    &["password", "token", "secret", "api_key", "access_token", "refresh_token", "client_secret"];
+
+/// Shortest credential we scrub literally; shorter strings would shred innocent text.
+const MIN_LITERAL_SECRET_LEN: usize = 4;
+
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    headers: HashSet<String>,
+    fields: HashSet<String>,
+    literals: Vec<String>,
+}
+
+impl Redactor {
+    /// `extra_headers`/`fields` are matched case-insensitively; `literals` are the
+    /// credential values themselves.
+    pub fn new(extra_headers: &[String], fields: &[String], literals: Vec<String>) -> Self {
+        let mut headers: HashSet<String> = DEFAULT_REDACT_HEADERS.iter().map(|h| h.to_string()).collect();
+        headers.extend(extra_headers.iter().map(|h| h.to_ascii_lowercase()));
+        let fields = fields.iter().map(|f| f.to_ascii_lowercase()).collect();
+        let mut literals: Vec<String> = literals.into_iter().filter(|s| s.len() >= MIN_LITERAL_SECRET_LEN).collect();
+        // Longest first, so a secret containing another is replaced whole.
+        literals.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        literals.dedup();
+        Self { headers, fields, literals }
+    }
+
+    pub fn is_secret_header(&self, name: &str) -> bool {
+        self.headers.contains(&name.to_ascii_lowercase())
+    }
+
+    pub fn is_secret_field(&self, name: &str) -> bool {
+        self.fields.contains(&name.to_ascii_lowercase())
+    }
+
+    /// Replaces every configured credential value in `text`.
+    pub fn scrub_literals(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.literals {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), REDACTED);
+            }
+        }
+        out
+    }
+
+    pub fn headers(&self, headers: &[(String, String)]) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(name, value)| {
+                let value = if self.is_secret_header(name) { REDACTED.to_owned() } else { self.scrub_literals(value) };
+                (name.clone(), value)
+            })
+            .collect()
+    }
+
+    /// Redacts a URL's secret query parameters and credentials.
+    pub fn url(&self, raw: &str) -> String {
+        let Ok(mut url) = url::Url::parse(raw) else {
+            return self.scrub_literals(raw);
+        };
+        if !url.password().unwrap_or("").is_empty() {
+            let _ = url.set_password(Some(REDACTED));
+        }
+        if url.query().is_some() {
+            let pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(k, v)| {
+                    let v = if self.is_secret_field(&k) { REDACTED.to_owned() } else { v.into_owned() };
+                    (k.into_owned(), v)
+                })
+                .collect();
+            url.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        self.scrub_literals(url.as_str())
+    }
+
+    /// Redacts a body by content: JSON by field name at any depth, form-encoded by
+    /// parameter name, anything else by credential literals. Then truncates.
+    pub fn body(&self, body: &[u8], max_bytes: usize) -> String {
+        if body.is_empty() {
+            return String::new();
+        }
+        let text = String::from_utf8_lossy(body);
+        let redacted = if let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(body) {
+            self.redact_json(&mut json);
+            json.to_string()
+        } else if looks_form_encoded(&text) {
+            let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body)
+                .map(|(k, v)| {
+                    let v = if self.is_secret_field(&k) { REDACTED.to_owned() } else { v.into_owned() };
+                    (k.into_owned(), v)
+                })
+                .collect();
+            url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
+        } else {
+            text.into_owned()
+        };
+        truncate(&self.scrub_literals(&redacted), max_bytes)
+    }
+
+    fn redact_json(&self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    if self.is_secret_field(key) || self.is_secret_header(key) {
+                        *v = serde_json::Value::String(REDACTED.to_owned());
+                    } else {
+                        self.redact_json(v);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.redact_json(v)),
+            _ => {}
+        }
+    }
+}
+
+fn looks_form_encoded(text: &str) -> bool {
+    !text.is_empty()
+        && text.contains('=')
+        && !text.contains(char::is_whitespace)
+        && text.split('&').all(|pair| pair.split_once('=').is_some_and(|(k, _)| !k.is_empty()))
+}
+
+/// Cuts `text` to at most `max_bytes` on a char boundary, marking the cut.
+pub fn truncate(text: &str, max_bytes: usize) -> String {
+    if text.len() <= max_bytes {
+        return text.to_owned();
+    }
+    let mut cut = max_bytes;
+    while cut > 0 && !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…[truncated {} bytes]", &text[..cut], text.len() - cut)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redactor() -> Redactor {
+        Redactor::new(
+            &["X-Api-Key".into()],
+            &DEFAULT_REDACT_FIELDS.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            vec!["sk_live_abcdef".into(), "abc".into()],
+        )
+    }
+
+    #[test]
+    fn headers_by_name_any_case() {
+        let r = redactor();
+        let out = r.headers(&[
+            ("Authorization".into(), "Bearer sk_live_abcdef".into()),
+            ("x-api-key".into(), "k".into()),
+            ("Set-Cookie".into(), "sid=1".into()),
+            ("X-Echo".into(), "token sk_live_abcdef here".into()),
+            ("Accept".into(), "application/json".into()),
+        ]);
+        assert_eq!(out[0].1, REDACTED);
+        assert_eq!(out[1].1, REDACTED);
+        assert_eq!(out[2].1, REDACTED);
+        assert_eq!(out[3].1, "token [REDACTED] here");
+        assert_eq!(out[4].1, "application/json");
+    }
+
+    #[test]
+    fn json_fields_at_any_depth() {
+        let r = redactor();
+        let body = br#"{"user":"bob","password":"hunter2","nested":[{"Access_Token":"t1"},{"ok":1}],"client":{"client_secret":{"x":1}}}"#;
+        let out = r.body(body, 10_000);
+        assert!(!out.contains("hunter2") && !out.contains("t1") && !out.contains("\"x\""), "{out}");
+        assert!(out.contains("bob") && out.contains("\"ok\":1"));
+    }
+
+    #[test]
+    fn form_and_query_parameters() {
+        let r = redactor();
+        assert_eq!(r.body(b"user=bob&password=hunter2", 1000), "user=bob&password=%5BREDACTED%5D");
+        let url = r.url("https://u:pw@api.test/x?api_key=K123&page=2");
+        assert!(!url.contains("K123") && !url.contains(":pw@") && url.contains("page=2"), "{url}");
+    }
+
+    #[test]
+    fn literals_are_scrubbed_everywhere_but_short_ones_are_ignored() {
+        let r = redactor();
+        assert_eq!(r.body(b"echo: sk_live_abcdef!", 1000), "echo: [REDACTED]!");
+        assert_eq!(r.scrub_literals("abc is too short to scrub"), "abc is too short to scrub");
+    }
+
+    #[test]
+    fn truncation_respects_utf8_and_says_so() {
+        let t = truncate("привет мир", 5);
+        assert!(t.starts_with("пр") && t.contains("truncated"), "{t}");
+        assert_eq!(truncate("short", 100), "short");
+    }
+}
