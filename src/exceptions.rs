@@ -111,6 +111,14 @@ impl ConduitThrow {
     }
 }
 
+impl ConduitThrow {
+    /// The exception object itself, for APIs that return failures instead of
+    /// throwing them (`sendMany`).
+    pub fn into_exception_zval(self) -> Zval {
+        self.into_object().unwrap_or_default()
+    }
+}
+
 impl From<ConduitThrow> for PhpException {
     fn from(throw: ConduitThrow) -> Self {
         let message = throw.message.clone();

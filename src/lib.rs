@@ -3,8 +3,11 @@
 #![cfg_attr(windows, feature(abi_vectorcall))]
 #![allow(non_snake_case)] // PHP parameter names are the Rust names as written ($baseUrl).
 
+mod api_client;
+mod convert;
 mod exceptions;
 mod info;
+mod store_sink;
 // -- binding modules (one per PHP class family) --
 // (bindings: add `mod xyz;` lines here)
 
@@ -24,5 +27,7 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
         .info_function(info::php_module_info)
+        .class::<api_client::PhpApiClient>()
+        .class::<api_client::PhpResponse>()
         // (bindings: add `.class::<T>()` lines here)
 }

@@ -16,9 +16,17 @@ pub(crate) const BASE64_URL: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_encode_padding(false).with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// Decodes base64 in the standard alphabet, padding optional.
-pub(crate) fn base64_standard(text: &[u8]) -> Option<Vec<u8>> {
-    BASE64_STANDARD.decode(text).ok()
+/// Standard alphabet with canonical padding only: for signatures in headers whose
+/// spec fixes the spelling, so a header differs from a valid one exactly when the
+/// signature bytes differ.
+pub(crate) const BASE64_CANONICAL: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+);
+
+/// Decodes strict standard base64 (canonical padding).
+pub(crate) fn base64_canonical(text: &[u8]) -> Option<Vec<u8>> {
+    BASE64_CANONICAL.decode(text).ok()
 }
 
 /// Decodes base64 written in either alphabet (senders and admins mix them up),
@@ -31,6 +39,15 @@ pub(crate) fn base64_any(text: &[u8]) -> Option<Vec<u8>> {
 /// Decodes hex in either case.
 pub(crate) fn hex_any(text: &[u8]) -> Option<Vec<u8>> {
     hex::decode(text).ok()
+}
+
+/// Decodes lower-case hex only (Stripe's spelling).
+pub(crate) fn hex_lower(text: &[u8]) -> Option<Vec<u8>> {
+    if text.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        hex::decode(text).ok()
+    } else {
+        None
+    }
 }
 
 /// Fills `buf` from the operating system's RNG.
@@ -52,7 +69,7 @@ mod tests {
         for text in ["+//+AQ==", "+//+AQ", "-__-AQ", "-__-AQ=="] {
             assert_eq!(base64_any(text.as_bytes()).as_deref(), Some(&bytes[..]), "{text}");
         }
-        assert_eq!(base64_standard(b"-__-AQ"), None);
+        assert!(BASE64_STANDARD.decode(b"-__-AQ").is_err());
         assert_eq!(base64_any(b"not base64!"), None);
     }
 
@@ -61,5 +78,14 @@ mod tests {
         assert_eq!(hex_any(b"aBcD"), Some(vec![0xab, 0xcd]));
         assert_eq!(hex_any(b"abc"), None);
         assert_eq!(hex_any(b"zz"), None);
+        assert_eq!(hex_lower(b"abcd"), Some(vec![0xab, 0xcd]));
+        assert_eq!(hex_lower(b"aBcD"), None);
+    }
+
+    #[test]
+    fn canonical_base64_requires_padding() {
+        assert_eq!(base64_canonical(b"AQ=="), Some(vec![1]));
+        assert_eq!(base64_canonical(b"AQ"), None);
+        assert_eq!(base64_canonical(b"AR=="), None, "non-zero trailing bits");
     }
 }

@@ -21,7 +21,16 @@ pub(crate) struct Inspected {
 /// Validates `body` as a JSON object or array; for an object, reads the first of
 /// `type_fields` that holds a string and `id_field` (string or integer).
 pub(crate) fn inspect(body: &[u8], type_fields: &[Box<str>], id_field: Option<&str>) -> Result<Inspected, VerifyError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
+    // serde_json skips ignored strings without checking their UTF-8, and PHP's
+    // json_decode refuses invalid UTF-8 anywhere: check the whole body up front so
+    // every body that verifies also decodes.
+    let text = std::str::from_utf8(body).map_err(|e| {
+        VerifyError::new(
+            Reason::MalformedJson,
+            format!("body is not valid JSON: invalid UTF-8 at byte {}", e.valid_up_to()),
+        )
+    })?;
+    let mut de = serde_json::Deserializer::from_str(text);
     let found = Seed { type_fields, id_field }.deserialize(&mut de).map_err(json_error)?;
     de.end().map_err(json_error)?;
     Ok(found)

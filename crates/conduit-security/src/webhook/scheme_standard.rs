@@ -4,7 +4,9 @@
 //! space-separated `version,signature` entries; unknown versions are skipped and
 //! any entry that matches any configured key is enough (rotation). `v1` is
 //! base64 HMAC-SHA256 keyed by the base64-decoded `whsec_` secret; `v1a` is a
-//! base64 Ed25519 signature checked against `whpk_` public keys.
+//! base64 Ed25519 signature checked against `whpk_` public keys. Signatures must
+//! be spelled as the spec spells them (standard alphabet, canonical padding), so
+//! any change to a valid header's signature text is a mismatch.
 
 use std::fmt;
 
@@ -15,7 +17,7 @@ use super::error::{Reason, VerifyError};
 use super::headers::HeaderSet;
 use super::secret::{HmacAlgorithm, MacKey, Tag};
 use super::{generate_id, parse_timestamp, valid_id, Signed};
-use crate::encoding::{base64_any, BASE64_STANDARD};
+use crate::encoding::{base64_any, base64_canonical, BASE64_STANDARD};
 use crate::error::{quote, ConfigError};
 use base64::Engine as _;
 
@@ -112,7 +114,7 @@ impl StandardWebhooks {
                 b"v1" if !self.hmac_keys.is_empty() => {
                     // An entry that does not decode is simply not a match (the spec's
                     // "invalid v1 entries" next to a valid one must pass).
-                    let Some(candidate) = base64_any(signature) else { continue };
+                    let Some(candidate) = base64_canonical(signature) else { continue };
                     let tags =
                         hmac_tags.get_or_insert_with(|| self.hmac_keys.iter().map(|k| k.compute(&content)).collect());
                     if tags.iter().any(|tag| tag.matches(&candidate)) {
@@ -120,7 +122,7 @@ impl StandardWebhooks {
                     }
                 }
                 b"v1a" if !self.public_keys.is_empty() => {
-                    let Some(candidate) = base64_any(signature) else { continue };
+                    let Some(candidate) = base64_canonical(signature) else { continue };
                     let Ok(candidate) = Signature::from_slice(&candidate) else { continue };
                     let message = joined_content.get_or_insert_with(|| content.concat());
                     if self.public_keys.iter().any(|key| key.verify_strict(message, &candidate).is_ok()) {

@@ -2,7 +2,8 @@
 //!
 //! Signed content is `{t}.{body}`, HMAC-SHA256 keyed by the secret string as-is
 //! (`whsec_…` included, not base64-decoded). Only `v1` entries count: a header
-//! with nothing but `v0` fails.
+//! with nothing but `v0` fails. Signatures are lower-case hex, as Stripe writes
+//! them and its own libraries compare them.
 
 use std::fmt;
 
@@ -12,7 +13,7 @@ use super::error::{Reason, VerifyError};
 use super::headers::HeaderSet;
 use super::secret::{HmacAlgorithm, MacKey, Tag};
 use super::{parse_timestamp, Signed};
-use crate::encoding::hex_any;
+use crate::encoding::hex_lower;
 use crate::error::{quote, ConfigError};
 
 pub(super) const HEADER: &str = "stripe-signature";
@@ -78,7 +79,7 @@ impl StripeSignature {
         let tags: Vec<Tag> = self.keys.iter().map(|k| k.compute(&content)).collect();
         let matched = candidates
             .iter()
-            .filter_map(|c| hex_any(c))
+            .filter_map(|c| hex_lower(c))
             .any(|candidate| tags.iter().any(|tag| tag.matches(&candidate)));
         if matched {
             Ok(Signed { id: None, timestamp: Some(timestamp) })

@@ -1,0 +1,100 @@
+//! The schema, one versioned migration per file and dialect
+//! (`migrations/{sqlite,mariadb}/NNNN_name.sql`), compiled into the library.
+//!
+//! Rules the runner (in each backend) follows: migrations run in version order,
+//! each at most once (a `{prefix}schema_version` row records it); every statement is
+//! `CREATE … IF NOT EXISTS` or an additive `ALTER`, so re-running a half-applied
+//! migration (MariaDB DDL is not transactional) is safe; nothing is ever dropped.
+//! [`migrations`] hands them out without running them.
+
+/// The dialect a migration is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    MariaDb,
+}
+
+/// One schema step.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    sqlite: &'static str,
+    mariadb: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "jobs",
+        sqlite: include_str!("../migrations/sqlite/0001_jobs.sql"),
+        mariadb: include_str!("../migrations/mariadb/0001_jobs.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "request_log",
+        sqlite: include_str!("../migrations/sqlite/0002_request_log.sql"),
+        mariadb: include_str!("../migrations/mariadb/0002_request_log.sql"),
+    },
+];
+
+/// All migrations, in version order, unrun.
+pub fn migrations() -> &'static [Migration] {
+    MIGRATIONS
+}
+
+/// The version a fully migrated schema has.
+pub fn latest_version() -> u32 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+impl Migration {
+    /// The statements of this migration for `dialect`, with `{prefix}` replaced.
+    /// Comment lines are dropped; statements are split at a `;` ending a line.
+    pub fn statements(&self, dialect: Dialect, prefix: &str) -> Vec<String> {
+        let text = match dialect {
+            Dialect::Sqlite => self.sqlite,
+            Dialect::MariaDb => self.mariadb,
+        };
+        let mut statements = Vec::new();
+        let mut current = String::new();
+        for line in text.lines() {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with("--") {
+                continue;
+            }
+            current.push_str(line);
+            current.push('\n');
+            if trimmed.ends_with(';') {
+                let statement = current.trim().trim_end_matches(';').replace("{prefix}", prefix);
+                statements.push(statement);
+                current.clear();
+            }
+        }
+        if !current.trim().is_empty() {
+            statements.push(current.trim().replace("{prefix}", prefix));
+        }
+        statements
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_consecutive_and_both_dialects_exist() {
+        for (i, m) in migrations().iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1);
+            for dialect in [Dialect::Sqlite, Dialect::MariaDb] {
+                let statements = m.statements(dialect, "t_");
+                assert!(!statements.is_empty());
+                for s in &statements {
+                    assert!(!s.contains("{prefix}") && !s.contains("DROP"), "{s}");
+                    assert!(s.contains("IF NOT EXISTS"), "not idempotent: {s}");
+                }
+            }
+        }
+        assert_eq!(latest_version(), 2);
+    }
+}
