@@ -120,12 +120,11 @@ impl PhpApiClient {
         Ok(out)
     }
 
-    fn execute(&self, spec: &RequestSpec) -> PhpResult<conduit_http::Response> {
-        let result = self.with_log(|sink| self.client.block_on(self.client.execute(spec, sink)))?;
-        match result {
-            Ok(Ok(response)) => Ok(response),
-            Ok(Err(e)) | Err(e) => Err(http_error(&e).into()),
-        }
+    fn execute(&mut self, spec: &RequestSpec) -> PhpResult<conduit_http::Response> {
+        self.client.rebind_after_fork().map_err(|e| PhpException::from(http_error(&e)))?;
+        let client = &self.client;
+        let result = self.with_log(|sink| client.block_on(client.execute(spec, sink)))?;
+        result.map_err(|e| http_error(&e).into())
     }
 }
 
@@ -160,7 +159,7 @@ impl PhpApiClient {
 
     /// Sends a request and returns the decoded JSON body (arrays for objects).
     /// @throws ApiException|TransportException|CircuitOpenException|ConfigException
-    pub fn request(&self, method: String, path: String, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+    pub fn request(&mut self, method: String, path: String, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
         let spec = request_spec(&method, &path, options)?;
         let response = self.execute(&spec)?;
         match response.json() {
@@ -178,7 +177,7 @@ impl PhpApiClient {
     }
 
     /// Sends a request and returns the whole response.
-    pub fn send(&self, method: String, path: String, options: Option<&ZendHashTable>) -> PhpResult<PhpResponse> {
+    pub fn send(&mut self, method: String, path: String, options: Option<&ZendHashTable>) -> PhpResult<PhpResponse> {
         let spec = request_spec(&method, &path, options)?;
         self.execute(&spec).map(PhpResponse)
     }
@@ -186,7 +185,7 @@ impl PhpApiClient {
     /// Sends requests concurrently; returns, in input order, a Response or the
     /// exception object for each. Requests: `[method, path, options?]` or
     /// `['method' => …, 'path' => …, 'options' => […]]`. Options: `concurrency` (default 16).
-    pub fn send_many(&self, requests: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+    pub fn send_many(&mut self, requests: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
         let mut concurrency = conduit_http::DEFAULT_CONCURRENCY;
         if let Some(o) = options {
             for (key, value) in o.iter() {
@@ -207,8 +206,9 @@ impl PhpApiClient {
         for (index, (_, entry)) in requests.iter().enumerate() {
             specs.push(request_from_entry(entry, index)?);
         }
-        let results = self.with_log(|sink| self.client.block_on(self.client.execute_many(&specs, concurrency, sink)))?;
-        let results = results.map_err(|e| PhpException::from(http_error(&e)))?;
+        self.client.rebind_after_fork().map_err(|e| PhpException::from(http_error(&e)))?;
+        let client = &self.client;
+        let results = self.with_log(|sink| client.block_on(client.execute_many(&specs, concurrency, sink)))?;
         let mut out = ZendHashTable::with_capacity(u32::try_from(results.len()).unwrap_or(u32::MAX));
         for result in results {
             match result {

@@ -9,6 +9,8 @@ mod exceptions;
 mod info;
 mod store_sink;
 // -- binding modules (one per PHP class family) --
+mod secret_box;
+mod webhook;
 // (bindings: add `mod xyz;` lines here)
 
 use ext_php_rs::prelude::*;
@@ -29,5 +31,8 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .info_function(info::php_module_info)
         .class::<api_client::PhpApiClient>()
         .class::<api_client::PhpResponse>()
+        .class::<webhook::PhpWebhookSecurity>()
+        .class::<webhook::PhpWebhookEvent>()
+        .class::<secret_box::PhpSecretBox>()
         // (bindings: add `.class::<T>()` lines here)
 }

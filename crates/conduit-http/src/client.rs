@@ -24,6 +24,10 @@ pub const DEFAULT_CONCURRENCY: usize = 16;
 #[derive(Clone)]
 pub struct ApiClient {
     config: Arc<ClientConfig>,
+    /// The process whose pool, limiter and breaker this client holds (see `rebind_after_fork`).
+    process: &'static process::ProcessState,
+    /// Accept, default and auth headers, validated once.
+    base_headers: HeaderMap,
     http: reqwest::Client,
     retry: RetryPolicy,
     limiter: Option<Arc<RateLimiter>>,
@@ -45,6 +49,8 @@ impl ApiClient {
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
         let state = process::current()?;
         Ok(Self {
+            process: state,
+            base_headers: base_headers(&config)?,
             http: state.pool_for(&config)?,
             retry: RetryPolicy::new(config.retry.clone()).map_err(Error::config)?,
             limiter: state.limiter_for(&config)?,
@@ -67,9 +73,27 @@ impl ApiClient {
         self.breaker.as_ref().map(|b| b.state().as_str())
     }
 
+    /// After a fork the inherited pool, limiter and breaker belong to the parent:
+    /// their sockets and timers live in the parent's runtime. Re-resolve them in this
+    /// process. Cheap (one getpid) when nothing changed; call before every use.
+    ///
+    /// # Errors
+    /// Only if the new runtime cannot start.
+    pub fn rebind_after_fork(&mut self) -> Result<(), Error> {
+        if self.process.is_current() {
+            return Ok(());
+        }
+        let state = process::current()?;
+        self.http = state.pool_for(&self.config)?;
+        self.limiter = state.limiter_for(&self.config)?;
+        self.breaker = state.breaker_for(&self.config)?;
+        self.process = state;
+        Ok(())
+    }
+
     /// Runs a future on the process runtime (for callers on a plain thread, like PHP's).
-    pub fn block_on<F: std::future::Future>(&self, future: F) -> Result<F::Output, Error> {
-        Ok(process::current()?.block_on(future))
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.process.block_on(future)
     }
 
     /// Sends one logical request. A non-2xx final answer is an `Err` carrying the response.
@@ -173,12 +197,18 @@ impl ApiClient {
         let mut url = if spec.path.starts_with("http://") || spec.path.starts_with("https://") {
             url::Url::parse(&spec.path).map_err(|e| Error::config(format!("invalid URL \"{}\": {e}", spec.path)))?
         } else {
-            // Plain concatenation keeps the base path: base ".../api/v2" + "/orders"
-            // is ".../api/v2/orders", where RFC 3986 joining would drop "v2".
-            let base = self.config.base_url.as_str().trim_end_matches('/');
-            let path = spec.path.trim_start_matches('/');
-            url::Url::parse(&format!("{base}/{path}"))
-                .map_err(|e| Error::config(format!("invalid path \"{}\": {e}", spec.path)))?
+            // Concatenation keeps the base path: base ".../api/v2" + "/orders" is
+            // ".../api/v2/orders", where RFC 3986 joining would drop "v2". Only the
+            // path and query are parsed; the base (host, IDNA) was parsed once.
+            let mut url = self.config.base_url.clone();
+            let (path, query) = match spec.path.split_once('?') {
+                Some((p, q)) => (p, Some(q)),
+                None => (spec.path.as_str(), None),
+            };
+            let base_path = url.path().trim_end_matches('/').to_owned();
+            url.set_path(&format!("{base_path}/{}", path.trim_start_matches('/')));
+            url.set_query(query);
+            url
         };
         if !spec.query.is_empty() || matches!(self.config.auth, Auth::Query { .. }) {
             let mut pairs = url.query_pairs_mut();
@@ -193,29 +223,8 @@ impl ApiClient {
     }
 
     fn build_headers(&self, spec: &RequestSpec) -> Result<HeaderMap, Error> {
-        let mut headers = HeaderMap::new();
-        let mut put = |name: &str, value: &str| -> Result<(), Error> {
-            let n = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::config(format!("invalid header name \"{name}\"")))?;
-            let v = HeaderValue::from_str(value)
-                .map_err(|_| Error::config(format!("invalid value for header \"{name}\"")))?;
-            headers.insert(n, v);
-            Ok(())
-        };
-        put("accept", "application/json")?;
-        for (n, v) in &self.config.default_headers {
-            put(n, v)?;
-        }
-        match &self.config.auth {
-            Auth::Bearer { token } => put("authorization", &format!("Bearer {token}"))?,
-            Auth::Basic { username, password } => {
-                use base64::Engine as _;
-                let creds = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
-                put("authorization", &format!("Basic {creds}"))?;
-            }
-            Auth::Header { name, value } => put(name, value)?,
-            Auth::None | Auth::Query { .. } => {}
-        }
+        let mut headers = self.base_headers.clone();
+        let mut put = |name: &str, value: &str| put_header(&mut headers, name, value);
         match &spec.body {
             Body::Json(_) => put("content-type", "application/json")?,
             Body::Form(_) => put("content-type", "application/x-www-form-urlencoded")?,
@@ -270,21 +279,49 @@ impl ApiClient {
         if !body.is_empty() {
             request = request.body(body.clone());
         }
-        if let Ok(state) = process::current() {
-            state.requests_sent.fetch_add(1, Ordering::Relaxed);
-        }
+        self.process.requests_sent.fetch_add(1, Ordering::Relaxed);
 
+        // Records cost redaction work: build them only when someone listens.
+        let mut record = (!self.sinks.is_empty() || extra_sink.is_some())
+            .then(|| self.new_record(spec, &url, &headers, &body, attempt, correlation_id, started_at));
+        let result = match request.send().await {
+            Ok(resp) => self.read_response(resp, &spec.method, timeout, start).await,
+            Err(e) => Err(classify(&e, timeout)),
+        };
+        let result = match result {
+            Ok(response) => AttemptResult::Answered(response),
+            Err(failed) => failed,
+        };
+        if let Some(mut record) = record.take() {
+            record.duration_ms = start.elapsed().as_secs_f64() * 1000.0;
+            self.complete_record(&mut record, &result);
+            self.emit(record, extra_sink);
+        }
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn new_record(
+        &self,
+        spec: &RequestSpec,
+        url: &url::Url,
+        headers: &HeaderMap,
+        body: &[u8],
+        attempt: u32,
+        correlation_id: &str,
+        started_at: SystemTime,
+    ) -> AttemptRecord {
         let sent_headers: Vec<(String, String)> = headers
             .iter()
             .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect();
-        let mut record = AttemptRecord {
+        AttemptRecord {
             started_at,
             method: spec.method.clone(),
             url: self.config.redactor.url(url.as_str()),
             endpoint: spec.path.split('?').next().unwrap_or("").to_owned(),
             request_headers: self.config.redactor.headers(&sent_headers),
-            request_body: self.config.redactor.body(&body, self.config.log_body_bytes),
+            request_body: self.config.redactor.body(body, self.config.log_body_bytes),
             status: None,
             response_headers: Vec::new(),
             response_body: String::new(),
@@ -294,15 +331,12 @@ impl ApiClient {
             error_message: None,
             correlation_id: correlation_id.to_owned(),
             job_id: spec.job_id,
-        };
+        }
+    }
 
-        let result = match request.send().await {
-            Ok(resp) => self.read_response(resp, &spec.method, timeout, start).await,
-            Err(e) => Err(classify(&e, timeout)),
-        };
-        record.duration_ms = start.elapsed().as_secs_f64() * 1000.0;
-        let result = match result {
-            Ok(response) => {
+    fn complete_record(&self, record: &mut AttemptRecord, result: &AttemptResult) {
+        match result {
+            AttemptResult::Answered(response) => {
                 record.status = Some(response.status);
                 record.response_headers = self.config.redactor.headers(&response.headers);
                 record.response_body = self.config.redactor.body(&response.body, self.config.log_body_bytes);
@@ -311,19 +345,13 @@ impl ApiClient {
                     record.error_class = Some(class.into());
                     record.error_message = Some(format!("HTTP {}", response.status));
                 }
-                AttemptResult::Answered(response)
             }
-            Err(failed) => {
-                if let AttemptResult::Failed { kind, message, .. } = &failed {
-                    record.error_class =
-                        Some(if *kind == Kind::Timeout { "TimeoutException" } else { "TransportException" }.into());
-                    record.error_message = Some(self.config.redactor.scrub_literals(message));
-                }
-                failed
+            AttemptResult::Failed { kind, message, .. } => {
+                record.error_class =
+                    Some(if *kind == Kind::Timeout { "TimeoutException" } else { "TransportException" }.into());
+                record.error_message = Some(self.config.redactor.scrub_literals(message));
             }
-        };
-        self.emit(record, extra_sink);
-        result
+        }
     }
 
     async fn read_response(
@@ -414,6 +442,33 @@ impl ApiClient {
             extra_sink,
         );
     }
+}
+
+fn put_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), Error> {
+    let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::config(format!("invalid header name \"{name}\"")))?;
+    let v = HeaderValue::from_str(value).map_err(|_| Error::config(format!("invalid value for header \"{name}\"")))?;
+    headers.insert(n, v);
+    Ok(())
+}
+
+/// Headers every request of a client carries; later `put`s override them.
+fn base_headers(config: &ClientConfig) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::new();
+    put_header(&mut headers, "accept", "application/json")?;
+    for (n, v) in &config.default_headers {
+        put_header(&mut headers, n, v)?;
+    }
+    match &config.auth {
+        Auth::Bearer { token } => put_header(&mut headers, "authorization", &format!("Bearer {token}"))?,
+        Auth::Basic { username, password } => {
+            use base64::Engine as _;
+            let creds = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+            put_header(&mut headers, "authorization", &format!("Basic {creds}"))?;
+        }
+        Auth::Header { name, value } => put_header(&mut headers, name, value)?,
+        Auth::None | Auth::Query { .. } => {}
+    }
+    Ok(headers)
 }
 
 fn too_large(limit: u64) -> AttemptResult {

@@ -52,10 +52,10 @@ pub fn current() -> Result<&'static ProcessState, Error> {
             return Ok(state);
         }
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        // Two threads drive hundreds of sockets; the work is I/O, not CPU.
-        .worker_threads(2)
-        .thread_name("conduit-io")
+    // A current-thread runtime: all I/O runs on the caller's (PHP's) thread inside
+    // `block_on`, with no cross-thread wake-ups per request and no threads to lose
+    // in a fork. Hundreds of concurrent sockets need no more than one thread.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::transport(format!("cannot start the I/O runtime: {e}")))?;
@@ -87,13 +87,29 @@ pub fn describe() -> String {
 }
 
 impl ProcessState {
+    /// Whether this state belongs to the running process (false in a forked child).
+    pub fn is_current(&self) -> bool {
+        self.pid == std::process::id()
+    }
+
     pub fn runtime(&self) -> &tokio::runtime::Runtime {
         &self.runtime
     }
 
     /// Runs a future to completion on this process's runtime from a non-async thread.
+    ///
+    /// Before returning it lets the connection tasks woken by the last response run
+    /// (a few `yield_now`s): that is when hyper hands a finished keep-alive connection
+    /// back to the pool. Without it the next call would find the pool empty and open
+    /// a second connection to the same host.
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
-        self.runtime.block_on(future)
+        self.runtime.block_on(async {
+            let output = future.await;
+            for _ in 0..1 {
+                tokio::task::yield_now().await;
+            }
+            output
+        })
     }
 
     /// The pooled client for `config`'s target and transport settings.

@@ -87,6 +87,8 @@ pub(crate) trait LogStore: Send + Sync {
     fn purge_log(&self, cutoff: i64) -> Result<u64>;
     /// Endpoint, duration and outcome of every record since `since`, for percentiles.
     fn log_samples(&self, since: i64) -> Result<Vec<LogSample>>;
+    /// A cheap round trip, to tell "database down" from "row rejected".
+    fn ping(&self) -> Result<()>;
 }
 
 /// The schema.

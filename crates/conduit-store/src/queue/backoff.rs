@@ -41,6 +41,23 @@ impl Backoff {
         Ok(Self { base_ms, max_ms })
     }
 
+    /// Bounds read back from a stored row, clamped into range instead of rejected
+    /// (the row may have been written by another tool).
+    pub(crate) fn clamped(base_ms: i64, max_ms: i64) -> Self {
+        let base_ms = base_ms.clamp(0, BACKOFF_LIMIT_MS);
+        Self { base_ms, max_ms: max_ms.clamp(base_ms, BACKOFF_LIMIT_MS) }
+    }
+
+    /// Base delay (the bound after the first failure), in ms.
+    pub fn base_ms(&self) -> i64 {
+        self.base_ms
+    }
+
+    /// The cap, in ms.
+    pub fn max_ms(&self) -> i64 {
+        self.max_ms
+    }
+
     /// The upper bound of the delay after `failed_attempts` failures (1-based):
     /// `min(max, base * 2^(failed_attempts - 1))`.
     pub fn bound_ms(&self, failed_attempts: u32) -> i64 {

@@ -1,0 +1,42 @@
+# Conduit — every entry point a developer or CI needs. `make demo` and `make test`
+# are the two commands in the README; each installs what it needs first.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+EXT      := $(CURDIR)/target/release/libconduit.so
+PHP_EXT  := php -d extension=$(EXT)
+
+.PHONY: deps build test test-rust test-php test-fpm test-stubs demo bench bench-http bench-queue bench-crypto stubs clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	cargo build --release --workspace --quiet
+
+test: build
+	@bash scripts/test.sh
+
+test-rust: deps
+	cargo test --workspace --release
+
+demo: build
+	@bash scripts/demo.sh
+
+bench: bench-http bench-queue bench-crypto
+
+bench-http: build
+	@bash bench/run.sh http
+
+bench-queue: build
+	@bash bench/run.sh queue
+
+bench-crypto: build
+	@bash bench/run.sh crypto
+
+# Regenerates nothing by hand: checks the stubs against the built extension.
+test-stubs: build
+	$(PHP_EXT) tests/stubs/check-stubs.php stubs/conduit.stubs.php
+
+clean:
+	cargo clean

@@ -1,0 +1,406 @@
+//! The background writer: one thread per store per process, fed by a bounded
+//! crossbeam channel, inserting in batches.
+//!
+//! Flushes happen when a batch is full (`batch_size`), when the oldest queued record
+//! has waited `flush_interval`, on [`LogWriter::flush`] (PHP's `RequestLog::flush()`
+//! and request end) and on [`LogWriter::shutdown`] (process exit).
+//!
+//! Back-pressure, not loss: when the channel is full, [`LogWriter::submit`] blocks
+//! the caller until the writer catches up. Records are only dropped when the
+//! database has been unreachable for longer than `drop_grace` (then a full channel
+//! would block the site forever) or when shutdown times out with the database down;
+//! every drop is counted and the last database error kept, for `stats()` and
+//! phpinfo. A batch the database *rejects* while it is otherwise reachable (it
+//! answers a ping) is retried row by row so one bad row cannot block the rest.
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, SendTimeoutError, Sender, TrySendError};
+
+use crate::backend::Backend;
+use crate::error::{Error, Result};
+use crate::request_log::LogRow;
+
+/// Tuning of a writer. Set through the Store's `log_*` options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriterOptions {
+    /// Records per INSERT. Default is 100.
+    pub batch_size: usize,
+    /// Longest a record waits before its batch is written. Default is 200 ms.
+    pub flush_interval: Duration,
+    /// Records queued in memory before `submit` blocks. Default is 10,000.
+    pub capacity: usize,
+    /// How long the database may be unreachable before records are dropped.
+    /// Default is 30 s.
+    pub drop_grace: Duration,
+    /// How long `flush()` waits. Default is 5 s.
+    pub flush_timeout: Duration,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        Self {
+            batch_size: 100,
+            flush_interval: Duration::from_millis(200),
+            capacity: 10_000,
+            drop_grace: Duration::from_secs(30),
+            flush_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Counters of one writer in this process.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Records accepted by `submit`.
+    pub accepted: u64,
+    /// Records in the table.
+    pub written: u64,
+    /// Records given up (database unreachable past the grace, or rejected rows).
+    pub dropped: u64,
+    /// Records accepted but not yet written or dropped.
+    pub pending: u64,
+    /// INSERT batches written.
+    pub batches: u64,
+    /// Failed write attempts.
+    pub write_errors: u64,
+    /// Since when (ms since epoch) the database has been unreachable; None when fine.
+    pub unreachable_since_ms: Option<i64>,
+    /// The last database error message.
+    pub last_error: Option<String>,
+}
+
+enum Msg {
+    Record(Box<LogRow>),
+    /// Write everything queued before this message, then answer.
+    Flush(Sender<std::result::Result<(), String>>),
+    /// Like Flush, then stop the thread.
+    Shutdown(Sender<std::result::Result<(), String>>),
+}
+
+#[derive(Default)]
+struct Shared {
+    accepted: AtomicU64,
+    written: AtomicU64,
+    dropped: AtomicU64,
+    batches: AtomicU64,
+    write_errors: AtomicU64,
+    /// 0 when reachable, else ms since epoch of the first failure.
+    unreachable_since: AtomicI64,
+    last_error: Mutex<Option<String>>,
+}
+
+impl Shared {
+    fn set_error(&self, message: String) {
+        *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(message);
+    }
+
+    fn unreachable_for(&self) -> Option<Duration> {
+        match self.unreachable_since.load(Ordering::Acquire) {
+            0 => None,
+            since => Some(Duration::from_millis((crate::clock::now_ms() - since).max(0) as u64)),
+        }
+    }
+}
+
+/// A running writer. Cheap to share; all methods take `&self`.
+pub struct LogWriter {
+    sender: Sender<Msg>,
+    shared: Arc<Shared>,
+    options: WriterOptions,
+    thread: Mutex<Option<JoinHandle<()>>>,
+    label: String,
+}
+
+/// How long a blocked `submit` sleeps between checks of the database state.
+const SUBMIT_POLL: Duration = Duration::from_millis(50);
+/// Retry pause while the database is unreachable (doubles up to the cap).
+const RETRY_MIN: Duration = Duration::from_millis(50);
+const RETRY_MAX: Duration = Duration::from_secs(2);
+
+impl LogWriter {
+    /// Starts the writer thread over `backend` (a connection of its own).
+    ///
+    /// # Errors
+    /// `Database` if the OS refuses to start a thread.
+    pub(crate) fn start(backend: Arc<dyn Backend>, options: WriterOptions, label: String) -> Result<Arc<Self>> {
+        let (sender, receiver) = bounded(options.capacity.max(1));
+        let shared = Arc::new(Shared::default());
+        let thread_shared = Arc::clone(&shared);
+        let handle = std::thread::Builder::new()
+            .name("conduit-log-writer".into())
+            .spawn(move || run(backend, receiver, options, thread_shared))
+            .map_err(|e| Error::database("start the request-log writer thread", e))?;
+        Ok(Arc::new(Self { sender, shared, options, thread: Mutex::new(Some(handle)), label }))
+    }
+
+    /// Queues a record. Blocks while the queue is full and the database is
+    /// reachable (back-pressure); returns false when the record had to be dropped.
+    pub fn submit(&self, row: LogRow) -> bool {
+        let mut msg = Msg::Record(Box::new(row));
+        loop {
+            match self.sender.try_send(msg) {
+                Ok(()) => {
+                    self.shared.accepted.fetch_add(1, Ordering::Relaxed);
+                    return true;
+                }
+                Err(TrySendError::Disconnected(_)) => {
+                    self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+                    self.shared.accepted.fetch_add(1, Ordering::Relaxed);
+                    return false;
+                }
+                Err(TrySendError::Full(back)) => {
+                    if self.shared.unreachable_for().is_some_and(|d| d >= self.options.drop_grace) {
+                        self.shared.accepted.fetch_add(1, Ordering::Relaxed);
+                        self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+                        return false;
+                    }
+                    match self.sender.send_timeout(back, SUBMIT_POLL) {
+                        Ok(()) => {
+                            self.shared.accepted.fetch_add(1, Ordering::Relaxed);
+                            return true;
+                        }
+                        Err(SendTimeoutError::Timeout(back)) => msg = back,
+                        Err(SendTimeoutError::Disconnected(_)) => {
+                            self.shared.accepted.fetch_add(1, Ordering::Relaxed);
+                            self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits until everything submitted before this call is written.
+    ///
+    /// # Errors
+    /// `Database` with the last driver error when that does not happen in `timeout`.
+    pub fn flush(&self, timeout: Duration) -> Result<()> {
+        self.request(timeout, Msg::Flush)
+    }
+
+    fn request(&self, timeout: Duration, make: fn(Sender<std::result::Result<(), String>>) -> Msg) -> Result<()> {
+        if self.pending() == 0 {
+            return Ok(());
+        }
+        let deadline = Instant::now() + timeout;
+        let (ack_tx, ack_rx) = bounded(1);
+        if self.sender.send_deadline(make(ack_tx), deadline).is_err() {
+            return Err(self.flush_error(timeout));
+        }
+        match ack_rx.recv_deadline(deadline) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(Error::database_msg(format!("cannot write the request log ({}): {message}", self.label))),
+            Err(_) => Err(self.flush_error(timeout)),
+        }
+    }
+
+    fn flush_error(&self, timeout: Duration) -> Error {
+        let last = self.shared.last_error.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        Error::database_msg(format!(
+            "the request log ({}) could not be written within {:.1} s; {} records still queued{}",
+            self.label,
+            timeout.as_secs_f64(),
+            self.pending(),
+            last.map(|e| format!("; last database error: {e}")).unwrap_or_default()
+        ))
+    }
+
+    /// Writes what is queued (waiting at most `timeout`), stops and joins the thread.
+    /// What could not be written in time is counted as dropped.
+    pub fn shutdown(&self, timeout: Duration) {
+        let handle = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let Some(handle) = handle else { return };
+        let deadline = Instant::now() + timeout;
+        let (ack_tx, ack_rx) = bounded(1);
+        if self.sender.send_deadline(Msg::Shutdown(ack_tx), deadline).is_ok() && ack_rx.recv_deadline(deadline).is_ok() {
+            let _ = handle.join();
+            return;
+        }
+        // The database stayed down: what is still queued is lost; say so in the counters.
+        let lost = self.pending();
+        self.shared.dropped.fetch_add(lost, Ordering::Relaxed);
+        eprintln!("conduit: request log ({}): {lost} records dropped at shutdown, the database was unreachable", self.label);
+        // The thread is left running; the process is exiting.
+        std::mem::forget(handle);
+    }
+
+    fn pending(&self) -> u64 {
+        let accepted = self.shared.accepted.load(Ordering::Acquire);
+        let done = self.shared.written.load(Ordering::Acquire) + self.shared.dropped.load(Ordering::Acquire);
+        accepted.saturating_sub(done)
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> WriterStats {
+        let since = self.shared.unreachable_since.load(Ordering::Acquire);
+        WriterStats {
+            accepted: self.shared.accepted.load(Ordering::Acquire),
+            written: self.shared.written.load(Ordering::Acquire),
+            dropped: self.shared.dropped.load(Ordering::Acquire),
+            pending: self.pending(),
+            batches: self.shared.batches.load(Ordering::Acquire),
+            write_errors: self.shared.write_errors.load(Ordering::Acquire),
+            unreachable_since_ms: (since != 0).then_some(since),
+            last_error: self.shared.last_error.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+        }
+    }
+
+    /// Which store this writer writes to (DSN without password).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+}
+
+/// The thread body: collect, write on size/interval/flush, stop on shutdown.
+fn run(backend: Arc<dyn Backend>, receiver: Receiver<Msg>, options: WriterOptions, shared: Arc<Shared>) {
+    let mut batch: Vec<LogRow> = Vec::with_capacity(options.batch_size);
+    let mut oldest: Option<Instant> = None;
+    loop {
+        let msg = match oldest {
+            None => receiver.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(since) => receiver.recv_timeout(options.flush_interval.saturating_sub(since.elapsed())),
+        };
+        match msg {
+            Ok(Msg::Record(row)) => {
+                batch.push(*row);
+                oldest.get_or_insert_with(Instant::now);
+                if batch.len() >= options.batch_size {
+                    write_batch(&*backend, &mut batch, &shared, None);
+                    oldest = None;
+                }
+            }
+            Ok(Msg::Flush(ack)) => {
+                let outcome = drain_and_write(&*backend, &receiver, &mut batch, &shared, options);
+                // Rows left after a timed-out flush (database down) are retried on the interval.
+                oldest = (!batch.is_empty()).then(Instant::now);
+                let _ = ack.send(outcome);
+            }
+            Ok(Msg::Shutdown(ack)) => {
+                let outcome = drain_and_write(&*backend, &receiver, &mut batch, &shared, options);
+                let _ = ack.send(outcome);
+                return;
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                write_batch(&*backend, &mut batch, &shared, None);
+                oldest = None;
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                write_batch(&*backend, &mut batch, &shared, Some(Instant::now() + options.flush_timeout));
+                return;
+            }
+        }
+    }
+}
+
+/// Writes the current batch plus records already queued behind the flush request.
+fn drain_and_write(
+    backend: &dyn Backend,
+    receiver: &Receiver<Msg>,
+    batch: &mut Vec<LogRow>,
+    shared: &Shared,
+    options: WriterOptions,
+) -> std::result::Result<(), String> {
+    let deadline = Instant::now() + options.flush_timeout;
+    // Records sent after the flush request are not owed to it, but writing the ones
+    // already in the channel now saves a round trip; later messages stay queued.
+    while batch.len() < options.batch_size * 10 {
+        match receiver.try_recv() {
+            Ok(Msg::Record(row)) => batch.push(*row),
+            Ok(Msg::Flush(ack)) | Ok(Msg::Shutdown(ack)) => {
+                // Answer nested requests after this write; simplest is to treat them
+                // as satisfied by it.
+                let outcome = write_all(backend, batch, shared, options, deadline);
+                let _ = ack.send(outcome.clone());
+                if outcome.is_err() {
+                    return outcome;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    write_all(backend, batch, shared, options, deadline)
+}
+
+fn write_all(
+    backend: &dyn Backend,
+    batch: &mut Vec<LogRow>,
+    shared: &Shared,
+    options: WriterOptions,
+    deadline: Instant,
+) -> std::result::Result<(), String> {
+    while !batch.is_empty() {
+        let take = batch.len().min(options.batch_size);
+        let mut chunk: Vec<LogRow> = batch.drain(..take).collect();
+        write_batch(backend, &mut chunk, shared, Some(deadline));
+        if !chunk.is_empty() {
+            // Deadline passed with the database down: keep the rows for the next try.
+            let rest = std::mem::take(batch);
+            *batch = chunk;
+            batch.extend(rest);
+            let last = shared.last_error.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            return Err(last.unwrap_or_else(|| "the database did not answer in time".into()));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `batch` (emptying it) — retrying while the database is unreachable, until
+/// `deadline` if one is given (then the rows stay in `batch`).
+fn write_batch(backend: &dyn Backend, batch: &mut Vec<LogRow>, shared: &Shared, deadline: Option<Instant>) {
+    if batch.is_empty() {
+        return;
+    }
+    let mut pause = RETRY_MIN;
+    let mut rejected_rounds = 0;
+    loop {
+        match backend.insert_log_batch(batch) {
+            Ok(()) => {
+                shared.written.fetch_add(batch.len() as u64, Ordering::Release);
+                shared.batches.fetch_add(1, Ordering::Relaxed);
+                shared.unreachable_since.store(0, Ordering::Release);
+                batch.clear();
+                return;
+            }
+            Err(e) => {
+                shared.write_errors.fetch_add(1, Ordering::Relaxed);
+                shared.set_error(e.message().to_string());
+                if backend.ping().is_ok() {
+                    // Reachable but refused: after a second failure, write row by row and
+                    // drop only the rows the database rejects.
+                    rejected_rounds += 1;
+                    if rejected_rounds >= 2 {
+                        write_rows_one_by_one(backend, batch, shared);
+                        return;
+                    }
+                } else {
+                    let _ = shared.unreachable_since.compare_exchange(0, crate::clock::now_ms(), Ordering::AcqRel, Ordering::Acquire);
+                }
+                if deadline.is_some_and(|d| Instant::now() + pause > d) {
+                    return;
+                }
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(RETRY_MAX);
+            }
+        }
+    }
+}
+
+fn write_rows_one_by_one(backend: &dyn Backend, batch: &mut Vec<LogRow>, shared: &Shared) {
+    for row in batch.drain(..) {
+        match backend.insert_log_batch(std::slice::from_ref(&row)) {
+            Ok(()) => {
+                shared.written.fetch_add(1, Ordering::Release);
+            }
+            Err(e) => {
+                shared.dropped.fetch_add(1, Ordering::Release);
+                shared.set_error(format!("record rejected and dropped: {}", e.message()));
+            }
+        }
+    }
+    shared.batches.fetch_add(1, Ordering::Relaxed);
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make test` and CI run it. Each layer runs even if an
+# earlier one failed, so one run shows everything; the exit code is non-zero if any did.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+EXT="$PWD/target/release/libconduit.so"
+PHP=(php -d "extension=$EXT")
+RUN_TESTS=$(php-config --extension-dir)/build/run-tests.php
+passed=0; failed=0; failed_names=()
+
+step() { # step NAME COMMAND...
+  local name=$1; shift
+  echo; echo "==> $name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1)); echo "<== $name: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1)); failed_names+=("$name"); echo "<== $name: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+
+step "MariaDB is up" bash scripts/ensure-mariadb.sh
+step "cargo test (Rust core, mock API)" cargo test --workspace --release --quiet
+if compgen -G "tests/phpt/**/*.phpt" >/dev/null || compgen -G "tests/phpt/*/*.phpt" >/dev/null; then
+  step "phpt (extension as PHP sees it)" php "$RUN_TESTS" -q --show-diff -d "extension=$EXT" tests/phpt
+fi
+step "PHPUnit (extension against the mock API)" "${PHP[@]}" /usr/bin/phpunit --configuration phpunit.xml.dist
+[ -x tests/run-store-tests.sh ] && step "Store/queue/log suites on SQLite and MariaDB" bash tests/run-store-tests.sh
+step "php-fpm: 4 workers, 400 FastCGI requests" bash tests/fpm/run.sh
+step "Stubs match the extension" "${PHP[@]}" tests/stubs/check-stubs.php stubs/conduit.stubs.php
+
+echo
+[ $failed -gt 0 ] && echo "Failed layers: ${failed_names[*]}"
+echo "test layers: $passed passed, $failed failed"
+[ $failed -eq 0 ]
