@@ -1,4 +1,4 @@
-//! `php --ri conduit` and the extension's ini directives.
+//! `php --ri conduit`: what an administrator needs to see at a glance.
 
 use ext_php_rs::zend::ModuleEntry;
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
@@ -6,8 +6,14 @@ use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 pub fn register_ini(_module_number: i32) {}
 
 pub extern "C" fn php_module_info(_module: *mut ModuleEntry) {
+    let build = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let pools = conduit_http::process::describe();
     info_table_start!();
     info_table_row!("conduit support", "enabled");
     info_table_row!("version", env!("CARGO_PKG_VERSION"));
+    info_table_row!("build", build);
+    info_table_row!("HTTP client", "reqwest 0.12 (hyper 1, HTTP/1.1 + HTTP/2)");
+    info_table_row!("TLS backend", "rustls (ring), system CA store");
+    info_table_row!("connection pool", pools.as_str());
     info_table_end!();
 }

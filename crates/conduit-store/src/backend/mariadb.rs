@@ -814,7 +814,8 @@ impl Migrator for MariaDbBackend {
                 ))?;
                 let current: Option<Option<u32>> = conn.query_first(format!("SELECT MAX(version) FROM `{}`", self.versions))?;
                 let mut current = current.flatten().unwrap_or(0);
-                for m in migrations().iter().filter(|m| m.version > current && m.version <= target) {
+                let applied = current;
+                for m in migrations().iter().filter(|m| m.version > applied && m.version <= target) {
                     for statement in m.statements(Dialect::MariaDb, &self.prefix) {
                         conn.query_drop(statement)?;
                     }

@@ -684,7 +684,8 @@ impl Migrator for SqliteBackend {
             ))?;
             let mut current: u32 =
                 tx.query_row(&format!("SELECT COALESCE(MAX(version), 0) FROM {}", self.versions), [], |r| r.get(0))?;
-            for m in migrations().iter().filter(|m| m.version > current && m.version <= target) {
+            let applied = current;
+                for m in migrations().iter().filter(|m| m.version > applied && m.version <= target) {
                 for statement in m.statements(Dialect::Sqlite, &self.prefix) {
                     tx.execute_batch(&statement)?;
                 }

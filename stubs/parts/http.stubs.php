@@ -1,0 +1,181 @@
+<?php
+namespace Conduit;
+
+/**
+ * Marker implemented by every exception the extension throws:
+ * `catch (\Conduit\ConduitException $e)` catches them all.
+ */
+interface ConduitException
+{
+}
+
+/** A bad option, argument or DSN. The message names the option and quotes the value. */
+class ConfigException extends \InvalidArgumentException implements ConduitException
+{
+}
+
+/** The API answered with an error status (after retries, if the status is retryable). */
+class ApiException extends \RuntimeException implements ConduitException
+{
+    protected int $statusCode = 0;
+    protected string $responseBody = '';
+    protected array $responseHeaders = [];
+    protected int $attempts = 0;
+
+    public function getStatusCode(): int {}
+    /** The raw (binary-safe) body of the error response. */
+    public function getResponseBody(): string {}
+    /** @return array<string, string> lowercased names; repeated headers joined with ", " */
+    public function getResponseHeaders(): array {}
+    /** How many attempts were made before giving up. */
+    public function getAttempts(): int {}
+}
+
+/**
+ * 429 after retries, or a `Retry-After` longer than the caller's budget
+ * (`retry.max_delay_ms`, `retry.budget_ms`): reschedule instead of sleeping.
+ */
+class RateLimitException extends ApiException
+{
+    protected ?float $retryAfter = null;
+
+    /** Seconds the server asked to wait, or null when it did not say. */
+    public function getRetryAfter(): ?float {}
+}
+
+/** No HTTP answer: connection refused, DNS, TLS, reset, oversized body. */
+class TransportException extends \RuntimeException implements ConduitException
+{
+    protected int $attempts = 0;
+
+    public function getAttempts(): int {}
+}
+
+/** Connect or total timeout. */
+class TimeoutException extends TransportException
+{
+}
+
+/** The circuit breaker for this target is open: nothing was sent. */
+class CircuitOpenException extends \RuntimeException implements ConduitException
+{
+    protected ?float $retryAfter = null;
+
+    /** Seconds until the breaker lets a probe through. */
+    public function getRetryAfter(): ?float {}
+}
+
+/** A webhook failed verification; see getReason() for the fixed reason code. */
+class SignatureException extends \RuntimeException implements ConduitException
+{
+    protected string $reason = '';
+    protected int $httpStatus = 0;
+
+    /** missing_header | malformed_header | bad_signature | timestamp_too_old | timestamp_too_new | body_too_large | malformed_json */
+    public function getReason(): string {}
+    /** 401 (signature, timestamp), 400 (malformed), 413 (too large): answer the sender with it. */
+    public function getHttpStatus(): int {}
+}
+
+/** The store (SQLite/MariaDB) failed or is unreachable; the driver's reason is in the message. */
+class QueueException extends \RuntimeException implements ConduitException
+{
+}
+
+/** Decryption or key failure; see getReason(). Never garbage output. */
+class CryptoException extends \RuntimeException implements ConduitException
+{
+    protected string $reason = '';
+
+    public function getReason(): string {}
+}
+
+/**
+ * A resilient HTTP client for one external API.
+ *
+ * Retries (full-jitter backoff, Retry-After), rate limit, circuit breaker and the
+ * keep-alive pool are shared per process and target, so an FPM worker keeps them
+ * across requests.
+ */
+class ApiClient
+{
+    public const VERSION = '0.1.0';
+
+    /**
+     * @param string $baseUrl absolute http(s) URL; request paths are appended to it
+     * @param array{
+     *   timeout?: float, connect_timeout?: float,
+     *   auth?: array{type: 'bearer'|'basic'|'header'|'query', token?: string, username?: string, password?: string, name?: string, value?: string},
+     *   retry?: array{max_attempts?: int, base_delay_ms?: int, max_delay_ms?: int, budget_ms?: int},
+     *   rate_limit?: array{per_second: float, burst?: int},
+     *   circuit_breaker?: array{failure_ratio?: float, min_calls?: int, window_s?: float, open_s?: float},
+     *   headers?: array<string, string>, verify_tls?: bool, ca_file?: string, proxy?: string,
+     *   max_redirects?: int, max_response_bytes?: int, user_agent?: string, idempotency_header?: string,
+     *   log?: callable(array): void|Store, log_body_bytes?: int, redact_headers?: list<string>, redact_fields?: list<string>,
+     *   pool_idle_timeout?: float, pool_max_idle_per_host?: int
+     * }|null $options
+     * @throws ConfigException on any unknown or invalid option
+     */
+    public function __construct(string $baseUrl, ?array $options = null) {}
+
+    /**
+     * Sends a request and returns the decoded JSON body (objects as arrays).
+     *
+     * @param array{query?: array, headers?: array<string, string>, json?: mixed, form?: array, body?: string, timeout?: float, idempotency_key?: string}|null $options
+     * @throws ApiException|RateLimitException on an error status (or a 2xx body that is not JSON)
+     * @throws TransportException|TimeoutException when no answer arrived
+     * @throws CircuitOpenException when the breaker is open
+     * @throws ConfigException on a bad option
+     */
+    public function request(string $method, string $path, ?array $options = null): mixed {}
+
+    /**
+     * Sends a request and returns the whole response (2xx and 3xx; errors throw).
+     *
+     * @throws ApiException|RateLimitException|TransportException|TimeoutException|CircuitOpenException|ConfigException
+     */
+    public function send(string $method, string $path, ?array $options = null): Response {}
+
+    /**
+     * Sends requests concurrently and returns, in input order, a Response or the
+     * exception object for each; one failure never aborts the others.
+     *
+     * @param list<array{0: string, 1: string, 2?: array}|array{method: string, path: string, options?: array}> $requests
+     * @param array{concurrency?: int}|null $options concurrency defaults to 16
+     * @return list<Response|ConduitException>
+     * @throws ConfigException on a malformed request entry
+     */
+    public function sendMany(array $requests, ?array $options = null): array {}
+
+    public function getBaseUrl(): string {}
+
+    /** "closed", "open" or "half_open"; null without a circuit breaker. */
+    public function getCircuitState(): ?string {}
+}
+
+/** A completed exchange. */
+class Response
+{
+    /** Responses come from ApiClient only: throws "You cannot instantiate this class from PHP." */
+    public function __construct() {}
+
+    public function getStatus(): int {}
+    public function isSuccess(): bool {}
+    /** @return array<string, string> lowercased names; repeated headers joined with ", " */
+    public function getHeaders(): array {}
+    public function getHeader(string $name): ?string {}
+    /** The raw, binary-safe body. */
+    public function getBody(): string {}
+    /**
+     * The body decoded like json_decode($body, true); null for an empty body.
+     * @throws ApiException when the body is not JSON
+     */
+    public function json(): mixed {}
+    /** Seconds from the first attempt's start to the end of the last, waits included. */
+    public function getDuration(): float {}
+    public function getAttempts(): int {}
+    /** The final URL after redirects, credentials redacted. */
+    public function getUrl(): string {}
+    /** Shared by every attempt's log record. */
+    public function getCorrelationId(): string {}
+}
