@@ -86,37 +86,48 @@ final class Measurement
 }
 
 /**
- * Warm-up once, then $runs timed runs; each run gets a fresh mock record set so the
- * mock's stats describe exactly that run.
+ * Warms every contender up, then runs them in interleaved rounds (round 1 of each,
+ * then round 2 of each…) so a load spike on a shared machine hits all of them rather
+ * than one contender's block of runs. Each run gets a fresh mock record set so the
+ * mock's stats describe exactly that run. The best run counts.
  *
- * @param callable(string $path, Measurement $m, bool $warmup): void $run
+ * @param array<string, array{string, int, callable(string, Measurement, bool): void}> $contenders
+ *        label => [slug, expected request count, run(path, measurement, warmup)]
+ * @return array<string, Measurement>
  */
-function measure(string $label, string $slug, int $runs, int $expected, callable $run): Measurement
+function measureAll(array $contenders, int $runs): array
 {
-    $m = new Measurement();
-    $m->expected = $expected;
-    fwrite(STDERR, sprintf('  %-40s warm-up', $label));
-    $run("/bench/$slug/warmup", $m, true);
-    $m->failures = 0;
-    $m->failureSamples = [];
-    for ($r = 1; $r <= $runs; $r++) {
-        mockAdmin('POST', '/__admin/reset');
-        $path = "/bench/$slug/run$r";
-        $t = hrtime(true);
-        $run($path, $m, false);
-        $seconds = (hrtime(true) - $t) / 1e9;
-        $stats = mockAdmin('GET', '/__admin/stats?path_prefix=' . rawurlencode($path));
-        if ($m->runs === [] || $seconds < min($m->runs)) {
-            // The stats request's own connection is the one admin connection counted.
-            $m->connections = $stats['connections_opened'] - 1;
-            $m->maxInFlight = $stats['max_in_flight'];
-            $m->requests = $stats['requests'];
-        }
-        $m->runs[] = $seconds;
-        fwrite(STDERR, sprintf(' | %.3f s', $seconds));
+    $out = [];
+    foreach ($contenders as $label => [$slug, $expected, $run]) {
+        $m = new Measurement();
+        $m->expected = $expected;
+        $run("/bench/$slug/warmup", $m, true);
+        $m->failures = 0;
+        $m->failureSamples = [];
+        $out[$label] = $m;
     }
-    fwrite(STDERR, $m->failures ? "  ({$m->failures} failures)\n" : "\n");
-    return $m;
+    for ($r = 1; $r <= $runs; $r++) {
+        fwrite(STDERR, "  round $r/$runs:");
+        foreach ($contenders as $label => [$slug, , $run]) {
+            $m = $out[$label];
+            mockAdmin('POST', '/__admin/reset');
+            $path = "/bench/$slug/run$r";
+            $t = hrtime(true);
+            $run($path, $m, false);
+            $seconds = (hrtime(true) - $t) / 1e9;
+            $stats = mockAdmin('GET', '/__admin/stats?path_prefix=' . rawurlencode($path));
+            if ($m->runs === [] || $seconds < min($m->runs)) {
+                // The stats request's own connection is the one admin connection counted.
+                $m->connections = $stats['connections_opened'] - 1;
+                $m->maxInFlight = $stats['max_in_flight'];
+                $m->requests = $stats['requests'];
+            }
+            $m->runs[] = $seconds;
+            fwrite(STDERR, sprintf('  %s %.3f s', $slug, $seconds));
+        }
+        fwrite(STDERR, "\n");
+    }
+    return $out;
 }
 
 function curlCheck(CurlHandle $ch, Measurement $m, string|bool $body, int $errno = 0): void
@@ -280,20 +291,23 @@ if (preg_match('/^model name\s*:\s*(.+)$/m', (string) @file_get_contents('/proc/
 }
 $nproc = (int) trim((string) shell_exec('nproc 2>/dev/null')) ?: 0;
 
-fwrite(STDERR, "fan-out: " . FAN_N . " GETs, " . FAN_LATENCY_MS . " ms latency, concurrency " . FAN_CONCURRENCY . ", best of $runs\n");
-$fan = [
-    'Conduit `sendMany` (concurrency 50)' => measure('Conduit sendMany', 'fan-conduit', $runs, FAN_N, $fanConduit),
-    '`curl_multi` (50 handles, refilled, keep-alive)' => measure('curl_multi', 'fan-curlmulti', $runs, FAN_N, $fanCurlMulti),
-    'Guzzle 7 `Pool` (concurrency 50)' => measure('Guzzle Pool', 'fan-guzzle', $runs, FAN_N, $fanGuzzlePool),
-    'sequential cURL, new handle per request' => measure('sequential cURL, new handle', 'fan-seq', $runs, FAN_N, $fanSequential),
-];
+fwrite(STDERR, "warming up, then interleaved rounds\nfan-out: " . FAN_N . " GETs, " . FAN_LATENCY_MS . " ms latency, concurrency " . FAN_CONCURRENCY . ", best of $runs\n");
+$load = static fn (): string => implode(' ', array_map(static fn ($x) => sprintf('%.2f', $x), sys_getloadavg() ?: []));
+$loadBefore = $load();
+$fan = measureAll([
+    'Conduit `sendMany` (concurrency 50)' => ['fan-conduit', FAN_N, $fanConduit],
+    '`curl_multi` (50 handles, refilled, keep-alive)' => ['fan-curlmulti', FAN_N, $fanCurlMulti],
+    'Guzzle 7 `Pool` (concurrency 50)' => ['fan-guzzle', FAN_N, $fanGuzzlePool],
+    'sequential cURL, new handle per request' => ['fan-seq', FAN_N, $fanSequential],
+], $runs);
 fwrite(STDERR, "per-call: " . CALL_N . " sequential GETs, 0 ms latency, best of $runs\n");
-$call = [
-    'Conduit `send`' => measure('Conduit send', 'call-conduit', $runs, CALL_N, $callConduit),
-    'cURL, one reused handle' => measure('cURL reused handle', 'call-curl', $runs, CALL_N, $callCurlReused),
-    'cURL, new handle per request' => measure('cURL new handle', 'call-curlnew', $runs, CALL_N, $callCurlNew),
-    'Guzzle 7, one client' => measure('Guzzle client', 'call-guzzle', $runs, CALL_N, $callGuzzle),
-];
+$call = measureAll([
+    'Conduit `send`' => ['call-conduit', CALL_N, $callConduit],
+    'cURL, one reused handle' => ['call-curl', CALL_N, $callCurlReused],
+    'cURL, new handle per request' => ['call-curlnew', CALL_N, $callCurlNew],
+    'Guzzle 7, one client' => ['call-guzzle', CALL_N, $callGuzzle],
+], $runs);
+$loadAfter = $load();
 
 // ---------------------------------------------------------------------------------
 // Report.
@@ -304,7 +318,8 @@ $us = static fn (Measurement $m): float => $m->best() / CALL_N * 1e6;
 echo "## HTTP benchmark (`make bench-http`)\n\n";
 printf("Machine: %d CPU(s), %s; Linux %s; PHP %s; conduit %s; libcurl %s; Guzzle %d. The mock API (2 tokio threads) runs on the same machine, on 127.0.0.1.\n",
     $nproc, $cpu, php_uname('r'), PHP_VERSION, phpversion('conduit') ?: Conduit\ApiClient::VERSION, curl_version()['version'], GuzzleHttp\ClientInterface::MAJOR_VERSION);
-printf("Each contender is warmed up, then run %d times; **the best run is reported** (all runs in the \"runs\" column). Every response is checked for HTTP 200.\n\n", $runs);
+printf("Load average (1/5/15 min) before: %s, after: %s — numbers from a busy machine are noisy.\n", $loadBefore, $loadAfter);
+printf("Each contender is warmed up, then run %d times in interleaved rounds; **the best run is reported** (all runs in the \"runs\" column). Every response is checked for HTTP 200.\n\n", $runs);
 
 printf("### 1. Fan-out: %s GETs, %d ms server latency, concurrency %d\n\n", number_format(FAN_N), FAN_LATENCY_MS, FAN_CONCURRENCY);
 printf("Physical limit: N × latency / concurrency = %d × %d ms / %d = **%.3f s**\n\n", FAN_N, FAN_LATENCY_MS, FAN_CONCURRENCY, FAN_LIMIT_S);

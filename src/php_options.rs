@@ -6,7 +6,7 @@
 //! the latter converts each key to UTF-8 and panics on a binary key, and a panic
 //! must never reach PHP.
 
-use ext_php_rs::convert::{FromZval, StubLiteral};
+use ext_php_rs::convert::{FromZval, IntoZval, StubLiteral};
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::flags::DataType;
 use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
@@ -36,6 +36,42 @@ impl From<&'static str> for Bytes<'_> {
 impl StubLiteral for Bytes<'_> {
     fn stub_literal(&self) -> String {
         String::from_utf8_lossy(self.0).as_ref().stub_literal()
+    }
+}
+
+/// A `string` return value made from bytes: declared `string` to Reflection and
+/// stubs (a bare `Zval` would be `mixed`), copied straight into a zend_string so
+/// no intermediate Rust buffer holds a plaintext or key un-wiped.
+pub struct StringReturn(pub Zval);
+
+impl StringReturn {
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        let mut zv = Zval::new();
+        zv.set_zend_string(ZendStr::new(bytes, false));
+        Self(zv)
+    }
+}
+
+impl IntoZval for StringReturn {
+    const TYPE: DataType = DataType::String;
+    const NULLABLE: bool = false;
+
+    fn set_zval(self, zv: &mut Zval, _persistent: bool) -> ext_php_rs::error::Result<()> {
+        *zv = self.0;
+        Ok(())
+    }
+}
+
+/// An `array` return value that already is a PHP array zval (e.g. from `json_decode`).
+pub struct ArrayReturn(pub Zval);
+
+impl IntoZval for ArrayReturn {
+    const TYPE: DataType = DataType::Array;
+    const NULLABLE: bool = false;
+
+    fn set_zval(self, zv: &mut Zval, _persistent: bool) -> ext_php_rs::error::Result<()> {
+        *zv = self.0;
+        Ok(())
     }
 }
 
@@ -88,7 +124,7 @@ pub fn quote(bytes: &[u8]) -> String {
     }
     out.push('"');
     if bytes.len() > 64 {
-        out.push_str("…");
+        out.push('…');
     }
     out
 }
@@ -116,7 +152,11 @@ impl Key {
     pub fn from_key_zval(zv: &Zval) -> Self {
         match zv.long() {
             Some(i) => Key::Int(i),
-            None => Key::Str(zv.zend_str().map(|s| s.as_bytes().to_vec()).unwrap_or_default()),
+            None => Key::Str(
+                zv.zend_str()
+                    .map(|s| s.as_bytes().to_vec())
+                    .unwrap_or_default(),
+            ),
         }
     }
 
@@ -129,9 +169,14 @@ impl Key {
 }
 
 /// Refuses keys outside `allowed`, naming the bad key and listing the allowed ones.
-pub fn reject_unknown(ht: &ZendHashTable, allowed: &[&str], context: &str) -> Result<(), PhpException> {
+pub fn reject_unknown(
+    ht: &ZendHashTable,
+    allowed: &[&str],
+    context: &str,
+) -> Result<(), PhpException> {
     for (key, _) in entries(ht) {
-        let known = matches!(&key, Key::Str(s) if allowed.iter().any(|a| a.as_bytes() == s.as_slice()));
+        let known =
+            matches!(&key, Key::Str(s) if allowed.iter().any(|a| a.as_bytes() == s.as_slice()));
         if !known {
             return Err(config_error(format!(
                 "Unknown option {} for {context}. Allowed options are: {}.",
@@ -149,11 +194,16 @@ pub fn opt_string(ht: &ZendHashTable, name: &str) -> Result<Option<String>, PhpE
         None => Ok(None),
         Some(zv) if zv.is_null() => Ok(None),
         Some(zv) => match zv.zend_str() {
-            Some(s) => s
-                .as_str()
-                .map(|s| Some(s.to_owned()))
-                .map_err(|_| config_error(format!("Option \"{name}\" must be valid UTF-8: {} given.", quote(s.as_bytes())))),
-            None => Err(config_error(format!("Option \"{name}\" must be a string, {} given.", type_name(zv)))),
+            Some(s) => s.as_str().map(|s| Some(s.to_owned())).map_err(|_| {
+                config_error(format!(
+                    "Option \"{name}\" must be valid UTF-8: {} given.",
+                    quote(s.as_bytes())
+                ))
+            }),
+            None => Err(config_error(format!(
+                "Option \"{name}\" must be a string, {} given.",
+                type_name(zv)
+            ))),
         },
     }
 }
@@ -164,10 +214,15 @@ pub fn opt_uint(ht: &ZendHashTable, name: &str) -> Result<Option<u64>, PhpExcept
         None => Ok(None),
         Some(zv) if zv.is_null() => Ok(None),
         Some(zv) => match zv.long() {
-            Some(n) => u64::try_from(n)
-                .map(Some)
-                .map_err(|_| config_error(format!("Option \"{name}\" must not be negative: {n} given."))),
-            None => Err(config_error(format!("Option \"{name}\" must be an int, {} given.", type_name(zv)))),
+            Some(n) => u64::try_from(n).map(Some).map_err(|_| {
+                config_error(format!(
+                    "Option \"{name}\" must not be negative: {n} given."
+                ))
+            }),
+            None => Err(config_error(format!(
+                "Option \"{name}\" must be an int, {} given.",
+                type_name(zv)
+            ))),
         },
     }
 }
@@ -178,6 +233,12 @@ pub fn opt_uint(ht: &ZendHashTable, name: &str) -> Result<Option<u64>, PhpExcept
 
 extern "C" {
     // Zend/zend_attributes.h (PHP 8.2): ZEND_API, exported by every SAPI binary.
+    fn zend_get_parameter_attribute_str(
+        attributes: *mut ext_php_rs::ffi::HashTable,
+        name: *const std::ffi::c_char,
+        len: usize,
+        offset: u32,
+    ) -> *mut std::ffi::c_void;
     fn zend_add_attribute(
         attributes: *mut *mut ext_php_rs::ffi::HashTable,
         name: *mut ext_php_rs::ffi::zend_string,
@@ -195,21 +256,48 @@ const ZEND_ATTRIBUTE_PERSISTENT: u32 = 1;
 /// so stack traces captured by exceptions show a `SensitiveParameterValue`
 /// instead of the key material in it — as PHP does for `hash_hmac()`'s key.
 ///
-/// ext-php-rs cannot declare parameter attributes, so this adds the attribute to
-/// the registered method. Call it once per process (see `std::sync::Once`) from
-/// PHP's thread; the extension is NTS, so no other thread reads the table.
+/// ext-php-rs cannot declare parameter attributes, and a module's startup hook
+/// runs before its classes exist, so the bindings call this at the top of their
+/// constructors. It checks first and adds the attribute only once per class
+/// registration (a SAPI that restarts the module registers fresh classes, which
+/// get marked again). Runs on PHP's thread; the extension is NTS.
 pub fn mark_sensitive_parameter(ce: &ClassEntry, method_lowercase: &str, offset: u32) {
-    let Some(entry) = ce.function_table.get(method_lowercase) else { return };
+    const NAME_LOWERCASE: &str = "sensitiveparameter";
+    let Some(entry) = ce.function_table.get(method_lowercase) else {
+        return;
+    };
     // SAFETY: entries of a class's function table are IS_PTR zvals holding a
-    // `zend_function*` that lives as long as the class (the whole process).
-    let Some(function) = (unsafe { entry.ptr::<ext_php_rs::ffi::zend_function>() }) else { return };
+    // `zend_function*` that lives as long as the class.
+    let Some(function) = (unsafe { entry.ptr::<ext_php_rs::ffi::zend_function>() }) else {
+        return;
+    };
+    // SAFETY: `function` is valid (above). The lookup accepts a NULL table.
+    let already = unsafe {
+        !zend_get_parameter_attribute_str(
+            (*function).common.attributes,
+            NAME_LOWERCASE.as_ptr().cast(),
+            NAME_LOWERCASE.len(),
+            offset,
+        )
+        .is_null()
+    };
+    if already {
+        return;
+    }
     // Persistent and *not* interned: an interned string created during a request
     // is freed when the request ends, and the attribute outlives it.
     let name = ZendStr::new("SensitiveParameter", true);
-    // SAFETY: `function` is valid (above); zend_add_attribute copies the name
-    // (refcount +1) and allocates the table persistently as the flag says.
+    // SAFETY: `function` is valid; zend_add_attribute copies the name (refcount +1)
+    // and allocates the table persistently, as the flag says.
     unsafe {
         let attributes = std::ptr::addr_of_mut!((*function).common.attributes);
-        zend_add_attribute(attributes, name.as_ptr().cast_mut(), 0, ZEND_ATTRIBUTE_PERSISTENT, offset + 1, 0);
+        zend_add_attribute(
+            attributes,
+            name.as_ptr().cast_mut(),
+            0,
+            ZEND_ATTRIBUTE_PERSISTENT,
+            offset + 1,
+            0,
+        );
     }
 }

@@ -2,16 +2,19 @@
 //! `conduit_security::secret_box`; all cryptography lives there.
 
 use std::path::Path;
-use std::sync::Once;
 
 use conduit_security::secret_box::{self, CryptoError, KeyRing, KeySource, SecretBox};
 use ext_php_rs::class::RegisteredClass;
+use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
 use crate::webhook::config_exception;
-use crate::webhook::php_options::{entries, mark_sensitive_parameter, opt_string, quote, reject_unknown, sentence, type_name, Bytes, Key};
+use crate::webhook::php_options::{
+    entries, mark_sensitive_parameter, opt_string, quote, reject_unknown, sentence, type_name,
+    Bytes, Key, StringReturn,
+};
 
 /// Options of `new SecretBox([...])`.
 const OPTIONS: &[&str] = &["keys", "primary"];
@@ -21,17 +24,16 @@ const KEY_OPTIONS: &[&str] = &["key", "key_file", "site_secret"];
 /// Encrypts settings at rest (AES-256-GCM under a key ring).
 #[php_class]
 #[php(name = "Conduit\\SecretBox")]
+// Final: a subclass could skip the constructor and leave the Rust object unset.
+#[php(flags = ClassFlags::Final)]
 pub struct PhpSecretBox(SecretBox);
 
 #[php_impl]
 impl PhpSecretBox {
     pub fn __construct(keyring: &ZendHashTable) -> PhpResult<Self> {
-        static MARK: Once = Once::new();
-        MARK.call_once(|| {
-            let ce = Self::get_metadata().ce();
-            mark_sensitive_parameter(ce, "__construct", 0);
-            mark_sensitive_parameter(ce, "encrypt", 0);
-        });
+        let ce = Self::get_metadata().ce();
+        mark_sensitive_parameter(ce, "__construct", 0);
+        mark_sensitive_parameter(ce, "encrypt", 0);
         key_ring_from_options(keyring).map(|ring| Self(SecretBox::new(ring)))
     }
 
@@ -43,12 +45,9 @@ impl PhpSecretBox {
 
     /// The plaintext of a value encrypted under any key of the ring.
     #[php(defaults(aad = "\"\""))]
-    pub fn decrypt(&self, cipher: Bytes<'_>, aad: Bytes<'_>) -> PhpResult<Zval> {
+    pub fn decrypt(&self, cipher: Bytes<'_>, aad: Bytes<'_>) -> PhpResult<StringReturn> {
         let plain = self.0.decrypt(cipher.0, aad.0).map_err(crypto_exception)?;
-        let mut zv = Zval::new();
-        // The PHP string is a copy; `plain` is zeroized when it drops here.
-        zv.set_binary(plain.to_vec());
-        Ok(zv)
+        Ok(StringReturn::from_bytes(&plain))
     }
 
     /// Whether a value has the SecretBox format (says nothing about the key).
@@ -73,12 +72,16 @@ impl PhpSecretBox {
     }
 
     /// A fresh random key: base64 of 32 bytes, for a key file or the `key` option.
-    pub fn generate_key() -> PhpResult<String> {
-        secret_box::generate_key().map(|key| key.as_str().to_owned()).map_err(|e| {
-            ConduitThrow::new(ExceptionClass::Crypto, format!("The operating system's random generator failed: {e}."))
-                .with("reason", "random_unavailable")
-                .into()
-        })
+    pub fn generate_key() -> PhpResult<StringReturn> {
+        let key = secret_box::generate_key().map_err(|e| -> PhpException {
+            ConduitThrow::new(
+                ExceptionClass::Crypto,
+                format!("The operating system's random generator failed: {e}."),
+            )
+            .with("reason", "random_unavailable")
+            .into()
+        })?;
+        Ok(StringReturn::from_bytes(key.as_bytes()))
     }
 }
 
@@ -91,21 +94,24 @@ fn key_ring_from_options(options: &ZendHashTable) -> PhpResult<KeyRing> {
         ));
     };
     let Some(keys) = keys.array() else {
-        return Err(config_error(format!("Option \"keys\" must be an array keyed by key id, {} given.", type_name(keys))));
+        return Err(config_error(format!(
+            "Option \"keys\" must be an array keyed by key id, {} given.",
+            type_name(keys)
+        )));
     };
     let mut builder = KeyRing::builder();
     for (key, entry) in entries(keys) {
+        // PHP stores the key '2024' as the integer 2024: integer keys are ids too.
         let id = match &key {
-            Key::Str(bytes) => std::str::from_utf8(bytes).map_err(|_| {
-                config_error(format!("Key id {} must be 1 to 64 characters of A-Z a-z 0-9 . _ -.", key.quoted()))
-            })?,
-            Key::Int(_) => {
-                return Err(config_error(format!(
-                    "Option \"keys\" must be keyed by key id (e.g. 'k2024' => [...]): key {} given.",
+            Key::Str(bytes) => String::from_utf8(bytes.clone()).map_err(|_| {
+                config_error(format!(
+                    "Key id {} must be 1 to 64 characters of A-Z a-z 0-9 . _ -.",
                     key.quoted()
-                )))
-            }
+                ))
+            })?,
+            Key::Int(n) => n.to_string(),
         };
+        let id = id.as_str();
         builder = builder.key(id, key_source(id, entry)?);
     }
     if let Some(primary) = opt_string(options, "primary")? {
@@ -127,29 +133,44 @@ fn key_source<'a>(id: &str, entry: &'a Zval) -> PhpResult<KeySource<'a>> {
         )));
     };
     reject_unknown(fields, KEY_OPTIONS, &format!("key \"{id}\""))?;
-    let given: Vec<(&str, &Zval)> =
-        KEY_OPTIONS.iter().filter_map(|name| fields.get(*name).map(|value| (*name, value))).collect();
+    let given: Vec<(&str, &Zval)> = KEY_OPTIONS
+        .iter()
+        .filter_map(|name| fields.get(*name).map(|value| (*name, value)))
+        .collect();
     let [(source, value)] = given.as_slice() else {
         let names: Vec<&str> = given.iter().map(|(name, _)| *name).collect();
         return Err(config_error(format!(
             "Key \"{id}\" must have exactly one of key, key_file, site_secret; {} given.",
-            if names.is_empty() { "none".to_owned() } else { names.join(" and ") }
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(" and ")
+            }
         )));
     };
     let Some(text) = value.zend_str().map(|s| s.as_bytes()) else {
-        return Err(config_error(format!("Key \"{id}\": \"{source}\" must be a string, {} given.", type_name(value))));
+        return Err(config_error(format!(
+            "Key \"{id}\": \"{source}\" must be a string, {} given.",
+            type_name(value)
+        )));
     };
     Ok(match *source {
         "key" => KeySource::Base64(text),
         "site_secret" => KeySource::SiteSecret(text),
         _ => {
-            let path = std::str::from_utf8(text)
-                .map_err(|_| config_error(format!("Key \"{id}\": \"key_file\" must be a UTF-8 path: {} given.", quote(text))))?;
+            let path = std::str::from_utf8(text).map_err(|_| {
+                config_error(format!(
+                    "Key \"{id}\": \"key_file\" must be a UTF-8 path: {} given.",
+                    quote(text)
+                ))
+            })?;
             KeySource::File(Path::new(path))
         }
     })
 }
 
 fn crypto_exception(error: CryptoError) -> PhpException {
-    ConduitThrow::new(ExceptionClass::Crypto, sentence(error.message())).with("reason", error.reason().as_str()).into()
+    ConduitThrow::new(ExceptionClass::Crypto, sentence(error.message()))
+        .with("reason", error.reason().as_str())
+        .into()
 }

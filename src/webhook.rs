@@ -5,17 +5,22 @@
 pub(crate) mod php_options;
 
 use std::borrow::Cow;
-use std::sync::Once;
 
-use conduit_security::webhook::{self, HeaderSet, Scheme, VerifyError, WebhookEvent, WebhookVerifier};
+use conduit_security::webhook::{
+    self, HeaderSet, Scheme, VerifyError, WebhookEvent, WebhookVerifier,
+};
 use conduit_security::ConfigError;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::class::RegisteredClass;
+use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
-use php_options::{entries, mark_sensitive_parameter, opt_string, opt_uint, reject_unknown, sentence, type_name, Bytes, Key};
+use php_options::{
+    entries, mark_sensitive_parameter, opt_string, opt_uint, reject_unknown, sentence, type_name,
+    ArrayReturn, Bytes, Key, StringReturn,
+};
 
 /// Every option `new WebhookSecurity([...])` accepts.
 const OPTIONS: &[&str] = &[
@@ -34,31 +39,51 @@ const OPTIONS: &[&str] = &[
 /// Verifies incoming webhooks of one sender.
 #[php_class]
 #[php(name = "Conduit\\WebhookSecurity")]
+// Final: a subclass could skip the constructor and leave the Rust object unset.
+#[php(flags = ClassFlags::Final)]
 pub struct PhpWebhookSecurity(WebhookVerifier);
 
 #[php_impl]
 impl PhpWebhookSecurity {
     pub fn __construct(config: &ZendHashTable) -> PhpResult<Self> {
-        static MARK: Once = Once::new();
-        MARK.call_once(|| mark_sensitive_parameter(Self::get_metadata().ce(), "__construct", 0));
+        mark_sensitive_parameter(Self::get_metadata().ce(), "__construct", 0);
         verifier_from_options(config).map(Self)
     }
 
     /// Verifies the raw body and headers; returns the event or throws
     /// `SignatureException` with a reason code.
-    pub fn verify(&self, rawBody: Bytes<'_>, headers: &ZendHashTable, now: Option<i64>) -> PhpResult<PhpWebhookEvent> {
+    pub fn verify(
+        &self,
+        rawBody: Bytes<'_>,
+        headers: &ZendHashTable,
+        now: Option<i64>,
+    ) -> PhpResult<PhpWebhookEvent> {
         let header_set = collect_headers(&self.0, headers);
         let now = now.unwrap_or_else(webhook::unix_now);
-        self.0.verify(rawBody.0, &header_set, now).map(PhpWebhookEvent::new).map_err(signature_exception)
+        self.0
+            .verify(rawBody.0, &header_set, now)
+            .map(PhpWebhookEvent::new)
+            .map_err(signature_exception)
     }
 
     /// The headers that make `body` verify, signed with every configured secret.
-    pub fn sign(&self, body: Bytes<'_>, id: Option<String>, timestamp: Option<i64>) -> PhpResult<ZBox<ZendHashTable>> {
+    pub fn sign(
+        &self,
+        body: Bytes<'_>,
+        id: Option<String>,
+        timestamp: Option<i64>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
         let timestamp = timestamp.unwrap_or_else(webhook::unix_now);
-        let headers = self.0.sign(body.0, id.as_deref(), timestamp).map_err(config_exception)?;
-        let mut out = ZendHashTable::with_capacity(u32::try_from(headers.len()).unwrap_or(u32::MAX));
+        let headers = self
+            .0
+            .sign(body.0, id.as_deref(), timestamp)
+            .map_err(config_exception)?;
+        let mut out =
+            ZendHashTable::with_capacity(u32::try_from(headers.len()).unwrap_or(u32::MAX));
         for (name, value) in headers {
-            out.insert(name.as_str(), value).map_err(|e| PhpException::from_message(format!("Cannot build the header array: {e}.")))?;
+            out.insert(name.as_str(), value).map_err(|e| {
+                PhpException::from_message(format!("Cannot build the header array: {e}."))
+            })?;
         }
         Ok(out)
     }
@@ -72,6 +97,8 @@ impl PhpWebhookSecurity {
 /// A verified delivery. Created only by `WebhookSecurity::verify`.
 #[php_class]
 #[php(name = "Conduit\\WebhookEvent")]
+// Final: a subclass could skip the constructor and leave the Rust object unset.
+#[php(flags = ClassFlags::Final)]
 pub struct PhpWebhookEvent {
     event: WebhookEvent,
     /// The body as a PHP string, made on first use and shared by `getRawBody()`
@@ -83,16 +110,17 @@ pub struct PhpWebhookEvent {
 
 impl PhpWebhookEvent {
     fn new(event: WebhookEvent) -> Self {
-        Self { event, raw_body: None, payload: None }
+        Self {
+            event,
+            raw_body: None,
+            payload: None,
+        }
     }
 
     fn raw_body_zval(&mut self) -> &Zval {
         let body = self.event.raw_body();
-        self.raw_body.get_or_insert_with(|| {
-            let mut zv = Zval::new();
-            zv.set_binary(body.to_vec());
-            zv
-        })
+        self.raw_body
+            .get_or_insert_with(|| StringReturn::from_bytes(body).0)
     }
 }
 
@@ -114,17 +142,22 @@ impl PhpWebhookEvent {
     }
 
     /// The body decoded as by `json_decode($rawBody, true)`.
-    pub fn get_payload(&mut self) -> PhpResult<Zval> {
+    pub fn get_payload(&mut self) -> PhpResult<ArrayReturn> {
         if self.payload.is_none() {
             let decoded = php_json_decode(self.raw_body_zval())?;
             self.payload = Some(decoded);
         }
-        Ok(self.payload.as_ref().map(Zval::shallow_clone).unwrap_or_default())
+        Ok(ArrayReturn(
+            self.payload
+                .as_ref()
+                .map(Zval::shallow_clone)
+                .unwrap_or_default(),
+        ))
     }
 
     /// The body exactly as received and verified.
-    pub fn get_raw_body(&mut self) -> Zval {
-        self.raw_body_zval().shallow_clone()
+    pub fn get_raw_body(&mut self) -> StringReturn {
+        StringReturn(self.raw_body_zval().shallow_clone())
     }
 }
 
@@ -135,7 +168,9 @@ impl PhpWebhookEvent {
 fn verifier_from_options(config: &ZendHashTable) -> PhpResult<WebhookVerifier> {
     reject_unknown(config, OPTIONS, "Conduit\\WebhookSecurity")?;
     let scheme: Scheme = opt_string(config, "scheme")?
-        .ok_or_else(|| config_error("Option \"scheme\" is required: \"standard\", \"stripe\" or \"hmac\"."))?
+        .ok_or_else(|| {
+            config_error("Option \"scheme\" is required: \"standard\", \"stripe\" or \"hmac\".")
+        })?
         .parse()
         .map_err(config_exception)?;
     let mut builder = WebhookVerifier::builder(scheme);
@@ -172,7 +207,9 @@ fn verifier_from_options(config: &ZendHashTable) -> PhpResult<WebhookVerifier> {
 /// `secrets`: one string or a list of strings. Values are never quoted back.
 fn secrets(config: &ZendHashTable) -> PhpResult<Vec<&[u8]>> {
     let Some(value) = config.get("secrets") else {
-        return Err(config_error("Option \"secrets\" is required: one secret or a list of them."));
+        return Err(config_error(
+            "Option \"secrets\" is required: one secret or a list of them.",
+        ));
     };
     if let Some(s) = value.zend_str() {
         return Ok(vec![s.as_bytes()]);
@@ -218,8 +255,12 @@ fn collect_headers<'a>(verifier: &WebhookVerifier, headers: &'a ZendHashTable) -
             }
             Key::Int(_) => {
                 // A raw header line, as curl and some frameworks give them.
-                let Some(line) = value.zend_str().map(|s| s.as_bytes()) else { continue };
-                let Some(colon) = line.iter().position(|b| *b == b':') else { continue };
+                let Some(line) = value.zend_str().map(|s| s.as_bytes()) else {
+                    continue;
+                };
+                let Some(colon) = line.iter().position(|b| *b == b':') else {
+                    continue;
+                };
                 if let Some(slot) = set.slot_for(line[..colon].trim_ascii()) {
                     set.fill(slot, Some(Cow::Borrowed(&line[colon + 1..])));
                 }
@@ -288,16 +329,25 @@ fn php_json_decode(body: &Zval) -> PhpResult<Zval> {
     // SAFETY: `out` is a valid zval to write into; `bytes` is the content of a
     // zend_string, which is NUL-terminated, and outlives the call.
     let status = unsafe {
-        php_json_decode_ex(&mut out, bytes.as_ptr().cast(), bytes.len(), JSON_OBJECT_AS_ARRAY, JSON_DEFAULT_DEPTH)
+        php_json_decode_ex(
+            &mut out,
+            bytes.as_ptr().cast(),
+            bytes.len(),
+            JSON_OBJECT_AS_ARRAY,
+            JSON_DEFAULT_DEPTH,
+        )
     };
     if status == 0 {
         Ok(out)
     } else {
         // verify() validated the JSON, so only PHP's own limits get here.
-        Err(ConduitThrow::new(ExceptionClass::Signature, "The webhook body cannot be decoded by json_decode.")
-            .code(400)
-            .with("reason", "malformed_json")
-            .with("httpStatus", 400i64)
-            .into())
+        Err(ConduitThrow::new(
+            ExceptionClass::Signature,
+            "The webhook body cannot be decoded by json_decode.",
+        )
+        .code(400)
+        .with("reason", "malformed_json")
+        .with("httpStatus", 400i64)
+        .into())
     }
 }

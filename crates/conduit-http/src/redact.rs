@@ -99,13 +99,7 @@ impl Redactor {
             self.redact_json(&mut json);
             json.to_string()
         } else if looks_form_encoded(&text) {
-            let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body)
-                .map(|(k, v)| {
-                    let v = if self.is_secret_field(&k) { REDACTED.to_owned() } else { v.into_owned() };
-                    (k.into_owned(), v)
-                })
-                .collect();
-            url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
+            self.form(body)
         } else {
             text.into_owned()
         };
@@ -124,8 +118,34 @@ impl Redactor {
                 }
             }
             serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.redact_json(v)),
+            // APIs wrap payloads in strings (an echoed body, a "data" field holding
+            // JSON, a query string): look inside those too.
+            serde_json::Value::String(text) => {
+                let trimmed = text.trim_start();
+                if trimmed.starts_with('{') || trimmed.starts_with('[') {
+                    if let Ok(mut inner) = serde_json::from_str::<serde_json::Value>(text) {
+                        self.redact_json(&mut inner);
+                        *text = inner.to_string();
+                    }
+                } else if looks_form_encoded(text) {
+                    *text = self.form(text.as_bytes());
+                }
+            }
             _ => {}
         }
+    }
+
+    /// Redacts form-encoded pairs by name; leaves the text as it was when nothing is secret.
+    fn form(&self, body: &[u8]) -> String {
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        if !pairs.iter().any(|(k, _)| self.is_secret_field(k)) {
+            return String::from_utf8_lossy(body).into_owned();
+        }
+        let pairs = pairs.into_iter().map(|(k, v)| {
+            let v = if self.is_secret_field(&k) { REDACTED.to_owned() } else { v };
+            (k, v)
+        });
+        url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
     }
 }
 
@@ -184,6 +204,15 @@ mod tests {
         let out = r.body(body, 10_000);
         assert!(!out.contains("hunter2") && !out.contains("t1") && !out.contains("\"x\""), "{out}");
         assert!(out.contains("bob") && out.contains("\"ok\":1"));
+    }
+
+    #[test]
+    fn json_and_forms_inside_strings() {
+        let r = redactor();
+        let body = br#"{"body":"{\"password\":\"hunter2\"}","query":"a=1&token=qt-1","note":"plain a=b"}"#;
+        let out = r.body(body, 10_000);
+        assert!(!out.contains("hunter2") && !out.contains("qt-1"), "{out}");
+        assert!(out.contains("plain a=b"), "{out}");
     }
 
     #[test]

@@ -4,16 +4,21 @@ use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
+use zeroize::Zeroizing;
 
-const INDIFFERENT: GeneralPurposeConfig =
-    GeneralPurposeConfig::new().with_encode_padding(true).with_decode_padding_mode(DecodePaddingMode::Indifferent);
+const INDIFFERENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_encode_padding(true)
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent);
 
 /// Standard alphabet, padding optional when decoding, written with padding.
-pub(crate) const BASE64_STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, INDIFFERENT);
+pub(crate) const BASE64_STANDARD: GeneralPurpose =
+    GeneralPurpose::new(&alphabet::STANDARD, INDIFFERENT);
 /// URL-safe alphabet, padding optional when decoding, written without padding.
 pub(crate) const BASE64_URL: GeneralPurpose = GeneralPurpose::new(
     &alphabet::URL_SAFE,
-    GeneralPurposeConfig::new().with_encode_padding(false).with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
 /// Standard alphabet with canonical padding only: for signatures in headers whose
@@ -33,7 +38,21 @@ pub(crate) fn base64_canonical(text: &[u8]) -> Option<Vec<u8>> {
 /// padding optional. The two alphabets differ only in `+/` versus `-_`, so a
 /// value cannot mean different bytes in the two.
 pub(crate) fn base64_any(text: &[u8]) -> Option<Vec<u8>> {
-    BASE64_STANDARD.decode(text).or_else(|_| BASE64_URL.decode(text)).ok()
+    BASE64_STANDARD
+        .decode(text)
+        .or_else(|_| BASE64_URL.decode(text))
+        .ok()
+}
+
+/// [`base64_any`] for key material: decodes straight into a zeroizing buffer
+/// sized up front, so no partial or reallocated copy is left behind un-wiped.
+pub(crate) fn base64_any_secret(text: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    [&BASE64_STANDARD, &BASE64_URL]
+        .into_iter()
+        .find_map(|engine| {
+            let mut out = Zeroizing::new(Vec::with_capacity(text.len() / 4 * 3 + 3));
+            engine.decode_vec(text, &mut out).ok().map(|()| out)
+        })
 }
 
 /// Decodes hex in either case.
@@ -67,10 +86,30 @@ mod tests {
     fn base64_accepts_both_alphabets_and_optional_padding() {
         let bytes = [0xfbu8, 0xff, 0xfe, 0x01];
         for text in ["+//+AQ==", "+//+AQ", "-__-AQ", "-__-AQ=="] {
-            assert_eq!(base64_any(text.as_bytes()).as_deref(), Some(&bytes[..]), "{text}");
+            assert_eq!(
+                base64_any(text.as_bytes()).as_deref(),
+                Some(&bytes[..]),
+                "{text}"
+            );
         }
         assert!(BASE64_STANDARD.decode(b"-__-AQ").is_err());
         assert_eq!(base64_any(b"not base64!"), None);
+    }
+
+    #[test]
+    fn secret_decoding_matches_and_does_not_grow() {
+        for len in 0..70 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37) as u8).collect();
+            for text in [BASE64_STANDARD.encode(&bytes), BASE64_URL.encode(&bytes)] {
+                let decoded = base64_any_secret(text.as_bytes()).unwrap();
+                assert_eq!(*decoded, bytes);
+                assert!(
+                    decoded.capacity() >= text.len() / 4 * 3,
+                    "no reallocation needed"
+                );
+            }
+        }
+        assert!(base64_any_secret(b"!!").is_none());
     }
 
     #[test]

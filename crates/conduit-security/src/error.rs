@@ -18,7 +18,9 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub(crate) fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into().into_boxed_str() }
+        Self {
+            message: message.into().into_boxed_str(),
+        }
     }
 
     /// The human-readable message (same as `Display`).
@@ -80,7 +82,10 @@ mod tests {
     #[test]
     fn config_error_is_one_pointer_wide_pair() {
         // Box<str> is a fat pointer; the error must stay small to be cheap in Results.
-        assert_eq!(std::mem::size_of::<ConfigError>(), 2 * std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<ConfigError>(),
+            2 * std::mem::size_of::<usize>()
+        );
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<ConfigError>();
     }

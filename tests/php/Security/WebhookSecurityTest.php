@@ -148,7 +148,8 @@ final class WebhookSecurityTest extends TestCase
     {
         $hooks = self::standard();
         try {
-            $hooks->verify(self::STD_BODY, [], self::STD_TS); $line = __LINE__;
+            $line = __LINE__ + 1;
+            $hooks->verify(self::STD_BODY, [], self::STD_TS);
         } catch (SignatureException $e) {
             self::assertSame(__FILE__, $e->getFile());
             self::assertSame($line, $e->getLine());
@@ -348,5 +349,36 @@ final class WebhookSecurityTest extends TestCase
     {
         $this->expectException(\Throwable::class);
         new WebhookEvent();
+    }
+
+    public function testManyVerificationsKeepMemoryFlat(): void
+    {
+        $hooks = self::standard();
+        $body = json_encode(['type' => 'x', 'items' => range(1, 50)]);
+        $headers = $hooks->sign($body, 'msg_mem', 1000);
+        $run = function (int $n) use ($hooks, $body, $headers): void {
+            for ($i = 0; $i < $n; $i++) {
+                $event = $hooks->verify($body, $headers, 1000);
+                $event->getPayload();
+                $event->getRawBody();
+                try {
+                    $hooks->verify($body . ' ', $headers, 1000);
+                } catch (SignatureException) {
+                }
+            }
+        };
+        $run(2_000);
+        $before = memory_get_usage();
+        $rssBefore = self::rssBytes();
+        $run(30_000);
+        self::assertLessThan(64 * 1024, memory_get_usage() - $before);
+        // Rust-side allocations (event bodies, ciphertexts) are not in memory_get_usage().
+        self::assertLessThan(4 * 1024 * 1024, self::rssBytes() - $rssBefore);
+    }
+
+    private static function rssBytes(): int
+    {
+        preg_match('/^VmRSS:\s+(\d+) kB/m', (string) file_get_contents('/proc/self/status'), $m);
+        return (int) ($m[1] ?? 0) * 1024;
     }
 }

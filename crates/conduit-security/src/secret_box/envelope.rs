@@ -26,7 +26,11 @@ pub(crate) struct Envelope<'a> {
 
 /// Whether `id` can name a key: 1 to 64 of `A-Z a-z 0-9 . _ -`.
 pub(crate) fn valid_key_id(id: &[u8]) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// Parses a value. Surrounding whitespace (a newline from a pasted value) is ignored.
@@ -36,7 +40,10 @@ pub(crate) fn parse(text: &[u8]) -> Result<Envelope<'_>, CryptoError> {
     let version = parts.next().unwrap_or_default();
     let (Some(key_id), Some(data)) = (parts.next(), parts.next()) else {
         return Err(version_error(version).unwrap_or_else(|| {
-            CryptoError::new(CryptoReason::BadFormat, "not a SecretBox value: expected cdt1:<key id>:<data>")
+            CryptoError::new(
+                CryptoReason::BadFormat,
+                "not a SecretBox value: expected cdt1:<key id>:<data>",
+            )
         }));
     };
     if let Some(error) = version_error(version) {
@@ -45,7 +52,10 @@ pub(crate) fn parse(text: &[u8]) -> Result<Envelope<'_>, CryptoError> {
     if version != VERSION_TAG.as_bytes() {
         return Err(CryptoError::new(
             CryptoReason::BadFormat,
-            format!("not a SecretBox value: it starts with {} instead of cdt1:", quote(version)),
+            format!(
+                "not a SecretBox value: it starts with {} instead of cdt1:",
+                quote(version)
+            ),
         ));
     }
     if !valid_key_id(key_id) {
@@ -55,12 +65,19 @@ pub(crate) fn parse(text: &[u8]) -> Result<Envelope<'_>, CryptoError> {
         ));
     }
     let sealed = BASE64_URL.decode(data).map_err(|_| {
-        CryptoError::new(CryptoReason::BadFormat, "SecretBox value's data part is not valid base64url")
+        CryptoError::new(
+            CryptoReason::BadFormat,
+            "SecretBox value's data part is not valid base64url",
+        )
     })?;
     if sealed.len() < NONCE_LEN + TAG_LEN {
         return Err(CryptoError::new(
             CryptoReason::BadFormat,
-            format!("SecretBox value is too short: {} bytes of data, at least {} needed", sealed.len(), NONCE_LEN + TAG_LEN),
+            format!(
+                "SecretBox value is too short: {} bytes of data, at least {} needed",
+                sealed.len(),
+                NONCE_LEN + TAG_LEN
+            ),
         ));
     }
     // valid_key_id admitted ASCII only, so this cannot fail.
@@ -72,11 +89,15 @@ pub(crate) fn parse(text: &[u8]) -> Result<Envelope<'_>, CryptoError> {
 /// `cdt2`, `cdt17`, … : a later format of ours rather than garbage.
 fn version_error(version: &[u8]) -> Option<CryptoError> {
     let digits = version.strip_prefix(b"cdt")?;
-    let is_other_version = !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) && digits != b"1";
+    let is_other_version =
+        !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) && digits != b"1";
     is_other_version.then(|| {
         CryptoError::new(
             CryptoReason::UnsupportedVersion,
-            format!("SecretBox value has format version {}; this build reads cdt1 only", quote(version)),
+            format!(
+                "SecretBox value has format version {}; this build reads cdt1 only",
+                quote(version)
+            ),
         )
     })
 }
@@ -95,7 +116,8 @@ pub(crate) fn associated_data(key_id: &str, aad: &[u8]) -> Vec<u8> {
 
 /// Writes a value.
 pub(crate) fn format(key_id: &str, sealed: &[u8]) -> String {
-    let mut out = String::with_capacity(VERSION_TAG.len() + key_id.len() + 2 + sealed.len().div_ceil(3) * 4);
+    let mut out =
+        String::with_capacity(VERSION_TAG.len() + key_id.len() + 2 + sealed.len().div_ceil(3) * 4);
     out.push_str(VERSION_TAG);
     out.push(':');
     out.push_str(key_id);
@@ -127,13 +149,19 @@ mod tests {
         let cases: Vec<(String, CryptoReason)> = vec![
             (String::new(), CryptoReason::BadFormat),
             ("plain api key".into(), CryptoReason::BadFormat),
-            (format!("cdt2:k1:{ok_data}"), CryptoReason::UnsupportedVersion),
+            (
+                format!("cdt2:k1:{ok_data}"),
+                CryptoReason::UnsupportedVersion,
+            ),
             ("cdt9".into(), CryptoReason::UnsupportedVersion),
             (format!("cdtx:k1:{ok_data}"), CryptoReason::BadFormat),
             (format!("cdt1::{ok_data}"), CryptoReason::BadFormat),
             (format!("cdt1:k 1:{ok_data}"), CryptoReason::BadFormat),
             ("cdt1:k1:***".into(), CryptoReason::BadFormat),
-            (format!("cdt1:k1:{}", BASE64_URL.encode([0u8; 27])), CryptoReason::BadFormat),
+            (
+                format!("cdt1:k1:{}", BASE64_URL.encode([0u8; 27])),
+                CryptoReason::BadFormat,
+            ),
             (format!("cdt1:k1:{ok_data}:extra"), CryptoReason::BadFormat),
         ];
         for (text, reason) in cases {

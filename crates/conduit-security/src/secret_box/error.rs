@@ -59,7 +59,12 @@ struct Inner {
 
 impl CryptoError {
     pub(crate) fn new(reason: CryptoReason, message: impl Into<String>) -> Self {
-        Self { inner: Box::new(Inner { reason, message: message.into() }) }
+        Self {
+            inner: Box::new(Inner {
+                reason,
+                message: message.into(),
+            }),
+        }
     }
 
     pub fn reason(&self) -> CryptoReason {
@@ -96,12 +101,24 @@ mod tests {
     #[test]
     fn codes_are_fixed() {
         let codes: Vec<&str> = CryptoReason::ALL.iter().map(|r| r.as_str()).collect();
-        assert_eq!(codes, ["bad_format", "unsupported_version", "unknown_key_id", "auth_failed", "random_unavailable"]);
+        assert_eq!(
+            codes,
+            [
+                "bad_format",
+                "unsupported_version",
+                "unknown_key_id",
+                "auth_failed",
+                "random_unavailable"
+            ]
+        );
     }
 
     #[test]
     fn error_is_one_pointer_and_thread_safe() {
-        assert_eq!(std::mem::size_of::<CryptoError>(), std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<CryptoError>(),
+            std::mem::size_of::<usize>()
+        );
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<CryptoError>();
     }

@@ -25,7 +25,7 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::envelope::valid_key_id;
-use crate::encoding::{base64_any, os_random, BASE64_STANDARD};
+use crate::encoding::{base64_any_secret, os_random, BASE64_STANDARD};
 use crate::error::{quote, ConfigError};
 
 /// AES-256 key length.
@@ -67,10 +67,9 @@ fn load(id: &str, source: KeySource<'_>) -> Result<Zeroizing<[u8; KEY_LEN]>, Con
     let mut key = Zeroizing::new([0u8; KEY_LEN]);
     match source {
         KeySource::Base64(text) => {
-            let bytes = Zeroizing::new(
-                base64_any(text.trim_ascii())
-                    .ok_or_else(|| ConfigError::new(format!("key \"{id}\": \"key\" is not valid base64")))?,
-            );
+            let bytes = base64_any_secret(text.trim_ascii()).ok_or_else(|| {
+                ConfigError::new(format!("key \"{id}\": \"key\" is not valid base64"))
+            })?;
             copy_exact(id, &bytes, &mut key, "\"key\"")?;
         }
         KeySource::Raw(bytes) => copy_exact(id, bytes, &mut key, "raw key")?,
@@ -79,12 +78,12 @@ fn load(id: &str, source: KeySource<'_>) -> Result<Zeroizing<[u8; KEY_LEN]>, Con
             if bytes.len() == KEY_LEN {
                 key.copy_from_slice(&bytes);
             } else {
-                let decoded = Zeroizing::new(base64_any(bytes.trim_ascii()).ok_or_else(|| {
+                let decoded = base64_any_secret(bytes.trim_ascii()).ok_or_else(|| {
                     ConfigError::new(format!(
                         "key \"{id}\": key file {} holds neither 32 raw bytes nor base64",
                         quote(path.to_string_lossy().as_bytes())
                     ))
-                })?);
+                })?;
                 copy_exact(id, &decoded, &mut key, "key file")?;
             }
         }
@@ -97,13 +96,20 @@ fn load(id: &str, source: KeySource<'_>) -> Result<Zeroizing<[u8; KEY_LEN]>, Con
             }
             Hkdf::<Sha256>::new(None, secret)
                 .expand(SITE_SECRET_INFO, key.as_mut_slice())
-                .map_err(|_| ConfigError::new(format!("key \"{id}\": HKDF refused to derive 32 bytes")))?;
+                .map_err(|_| {
+                    ConfigError::new(format!("key \"{id}\": HKDF refused to derive 32 bytes"))
+                })?;
         }
     }
     Ok(key)
 }
 
-fn copy_exact(id: &str, bytes: &[u8], key: &mut [u8; KEY_LEN], what: &str) -> Result<(), ConfigError> {
+fn copy_exact(
+    id: &str,
+    bytes: &[u8],
+    key: &mut [u8; KEY_LEN],
+    what: &str,
+) -> Result<(), ConfigError> {
     if bytes.len() != KEY_LEN {
         return Err(ConfigError::new(format!(
             "key \"{id}\": {what} must be {KEY_LEN} bytes, it has {}",
@@ -116,11 +122,17 @@ fn copy_exact(id: &str, bytes: &[u8], key: &mut [u8; KEY_LEN], what: &str) -> Re
 
 fn read_key_file(id: &str, path: &Path) -> Result<Zeroizing<Vec<u8>>, ConfigError> {
     let shown = quote(path.to_string_lossy().as_bytes());
-    let cannot = |e: std::io::Error| ConfigError::new(format!("key \"{id}\": cannot read key file {shown}: {e}"));
+    let cannot = |e: std::io::Error| {
+        ConfigError::new(format!("key \"{id}\": cannot read key file {shown}: {e}"))
+    };
     let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut bytes = Zeroizing::new(Vec::with_capacity(64));
+    // Sized past the limit so reading never reallocates (a reallocation would free
+    // a copy of the key without wiping it).
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_KEY_FILE_BYTES as usize + 64));
     // Read one byte past the limit to detect an oversized file without trusting metadata.
-    file.take(MAX_KEY_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    file.take(MAX_KEY_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
     if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
         return Err(ConfigError::new(format!(
             "key \"{id}\": key file {shown} is larger than {MAX_KEY_FILE_BYTES} bytes; it is not a key file"
@@ -163,7 +175,11 @@ impl fmt::Debug for KeyRing {
 
 impl KeyRing {
     pub fn builder() -> KeyRingBuilder {
-        KeyRingBuilder { keys: Vec::new(), primary: None, error: None }
+        KeyRingBuilder {
+            keys: Vec::new(),
+            primary: None,
+            error: None,
+        }
     }
 
     pub fn primary_key_id(&self) -> &str {
@@ -193,7 +209,10 @@ pub struct KeyRingBuilder {
 impl fmt::Debug for KeyRingBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ids: Vec<&str> = self.keys.iter().map(|k| &*k.id).collect();
-        f.debug_struct("KeyRingBuilder").field("key_ids", &ids).field("primary", &self.primary).finish()
+        f.debug_struct("KeyRingBuilder")
+            .field("key_ids", &ids)
+            .field("primary", &self.primary)
+            .finish()
     }
 }
 
@@ -218,8 +237,13 @@ impl KeyRingBuilder {
         }
         match load(id, source) {
             Ok(bytes) => match Aes256Gcm::new_from_slice(bytes.as_slice()) {
-                Ok(cipher) => self.keys.push(RingKey { id: id.into(), cipher }),
-                Err(_) => self.fail(ConfigError::new(format!("key \"{id}\": not a valid AES-256 key"))),
+                Ok(cipher) => self.keys.push(RingKey {
+                    id: id.into(),
+                    cipher,
+                }),
+                Err(_) => self.fail(ConfigError::new(format!(
+                    "key \"{id}\": not a valid AES-256 key"
+                ))),
             },
             Err(error) => self.fail(error),
         }
@@ -243,14 +267,19 @@ impl KeyRingBuilder {
             return Err(ConfigError::new("the key ring has no keys"));
         }
         let primary = match &self.primary {
-            Some(id) => self.keys.iter().position(|k| &*k.id == id.as_str()).ok_or_else(|| {
-                let ids: Vec<String> = self.keys.iter().map(|k| format!("\"{}\"", k.id)).collect();
-                ConfigError::new(format!(
-                    "primary key {} is not in the key ring (keys: {})",
-                    quote(id.as_bytes()),
-                    ids.join(", ")
-                ))
-            })?,
+            Some(id) => self
+                .keys
+                .iter()
+                .position(|k| &*k.id == id.as_str())
+                .ok_or_else(|| {
+                    let ids: Vec<String> =
+                        self.keys.iter().map(|k| format!("\"{}\"", k.id)).collect();
+                    ConfigError::new(format!(
+                        "primary key {} is not in the key ring (keys: {})",
+                        quote(id.as_bytes()),
+                        ids.join(", ")
+                    ))
+                })?,
             None if self.keys.len() == 1 => 0,
             None => {
                 return Err(ConfigError::new(
@@ -258,7 +287,10 @@ impl KeyRingBuilder {
                 ))
             }
         };
-        Ok(KeyRing { keys: self.keys, primary })
+        Ok(KeyRing {
+            keys: self.keys,
+            primary,
+        })
     }
 }
 
@@ -276,20 +308,30 @@ mod tests {
         let b = generate_key().unwrap();
         assert_eq!(a.len(), 44);
         assert_ne!(*a, *b);
-        assert_eq!(base64_any(a.as_bytes()).unwrap().len(), 32);
+        assert_eq!(base64_any_secret(a.as_bytes()).unwrap().len(), 32);
     }
 
     #[test]
     fn site_secret_derivation_is_fixed() {
         // Pins the derivation: changing it would orphan every stored value.
-        let key = load("k", KeySource::SiteSecret(b"0123456789abcdef0123456789abcdef")).unwrap();
+        let key = load(
+            "k",
+            KeySource::SiteSecret(b"0123456789abcdef0123456789abcdef"),
+        )
+        .unwrap();
         let expected = {
             let mut out = [0u8; 32];
-            Hkdf::<Sha256>::new(None, b"0123456789abcdef0123456789abcdef").expand(SITE_SECRET_INFO, &mut out).unwrap();
+            Hkdf::<Sha256>::new(None, b"0123456789abcdef0123456789abcdef")
+                .expand(SITE_SECRET_INFO, &mut out)
+                .unwrap();
             out
         };
         assert_eq!(*key, expected);
-        assert_ne!(&key[..], &b"0123456789abcdef0123456789abcdef"[..], "never the secret itself");
+        assert_ne!(
+            &key[..],
+            &b"0123456789abcdef0123456789abcdef"[..],
+            "never the secret itself"
+        );
         let short = load("k", KeySource::SiteSecret(b"short")).unwrap_err();
         assert!(short.message().contains("at least 16"), "{short}");
     }
@@ -308,40 +350,76 @@ mod tests {
         assert_eq!(*load("k", KeySource::File(&text)).unwrap(), [7u8; 32]);
         assert!(load("k", KeySource::File(&bad)).is_err());
         let missing = load("k", KeySource::File(&dir.join("missing.key"))).unwrap_err();
-        assert!(missing.message().contains("cannot read key file"), "{missing}");
+        assert!(
+            missing.message().contains("cannot read key file"),
+            "{missing}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn builder_rules() {
         let k = b64(&[1u8; 32]);
-        assert_eq!(KeyRing::builder().key("a", KeySource::Base64(k.as_bytes())).build().unwrap().primary_key_id(), "a");
-        let two = KeyRing::builder().key("a", KeySource::Base64(k.as_bytes())).key("b", KeySource::Raw(&[2u8; 32]));
+        assert_eq!(
+            KeyRing::builder()
+                .key("a", KeySource::Base64(k.as_bytes()))
+                .build()
+                .unwrap()
+                .primary_key_id(),
+            "a"
+        );
+        let two = KeyRing::builder()
+            .key("a", KeySource::Base64(k.as_bytes()))
+            .key("b", KeySource::Raw(&[2u8; 32]));
         assert!(two.build().unwrap_err().message().contains("primary"));
         let err = KeyRing::builder()
             .key("a", KeySource::Base64(k.as_bytes()))
             .primary("zz")
             .build()
             .unwrap_err();
-        assert!(err.message().contains("\"zz\" is not in the key ring (keys: \"a\")"), "{err}");
+        assert!(
+            err.message()
+                .contains("\"zz\" is not in the key ring (keys: \"a\")"),
+            "{err}"
+        );
         assert!(KeyRing::builder().build().is_err());
-        assert!(KeyRing::builder().key("a:b", KeySource::Raw(&[0; 32])).build().is_err());
-        assert!(KeyRing::builder().key("a", KeySource::Raw(&[0; 31])).build().is_err());
-        let dup = KeyRing::builder().key("a", KeySource::Raw(&[0; 32])).key("a", KeySource::Raw(&[1; 32]));
+        assert!(KeyRing::builder()
+            .key("a:b", KeySource::Raw(&[0; 32]))
+            .build()
+            .is_err());
+        assert!(KeyRing::builder()
+            .key("a", KeySource::Raw(&[0; 31]))
+            .build()
+            .is_err());
+        let dup = KeyRing::builder()
+            .key("a", KeySource::Raw(&[0; 32]))
+            .key("a", KeySource::Raw(&[1; 32]));
         assert!(dup.build().unwrap_err().message().contains("twice"));
         let short = b64(&[1u8; 16]);
-        let err = KeyRing::builder().key("a", KeySource::Base64(short.as_bytes())).build().unwrap_err();
-        assert!(err.message().contains("must be 32 bytes, it has 16"), "{err}");
+        let err = KeyRing::builder()
+            .key("a", KeySource::Base64(short.as_bytes()))
+            .build()
+            .unwrap_err();
+        assert!(
+            err.message().contains("must be 32 bytes, it has 16"),
+            "{err}"
+        );
     }
 
     #[test]
     fn debug_shows_ids_only() {
         let k = b64(&[9u8; 32]);
-        let ring = KeyRing::builder().key("main", KeySource::Base64(k.as_bytes())).build().unwrap();
+        let ring = KeyRing::builder()
+            .key("main", KeySource::Base64(k.as_bytes()))
+            .build()
+            .unwrap();
         let shown = format!("{ring:?}");
         assert!(shown.contains("main"), "{shown}");
         assert!(!shown.contains(&k), "{shown}");
         assert!(!shown.contains("9, 9"), "{shown}");
-        assert_eq!(format!("{:?}", KeySource::Base64(k.as_bytes())), "KeySource::Base64(<redacted>)");
+        assert_eq!(
+            format!("{:?}", KeySource::Base64(k.as_bytes())),
+            "KeySource::Base64(<redacted>)"
+        );
     }
 }

@@ -36,7 +36,10 @@ use zeroize::Zeroizing;
 
 pub use envelope::{NONCE_LEN, TAG_LEN, VERSION_TAG};
 pub use error::{CryptoError, CryptoReason};
-pub use keyring::{generate_key, KeyRing, KeyRingBuilder, KeySource, KEY_LEN, MIN_SITE_SECRET_LEN, SITE_SECRET_INFO};
+pub use keyring::{
+    generate_key, KeyRing, KeyRingBuilder, KeySource, KEY_LEN, MIN_SITE_SECRET_LEN,
+    SITE_SECRET_INFO,
+};
 
 use crate::encoding::os_random;
 use crate::error::quote;
@@ -49,7 +52,9 @@ pub struct SecretBox {
 
 impl fmt::Debug for SecretBox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SecretBox").field("ring", &self.ring).finish()
+        f.debug_struct("SecretBox")
+            .field("ring", &self.ring)
+            .finish()
     }
 }
 
@@ -73,10 +78,12 @@ impl SecretBox {
     /// # Errors
     /// [`CryptoReason::RandomUnavailable`] if no nonce can be drawn.
     pub fn encrypt(&self, plain: &[u8], aad: &[u8]) -> Result<String, CryptoError> {
-        let key = self
-            .ring
-            .primary()
-            .ok_or_else(|| CryptoError::new(CryptoReason::UnknownKeyId, "the key ring has no primary key"))?;
+        let key = self.ring.primary().ok_or_else(|| {
+            CryptoError::new(
+                CryptoReason::UnknownKeyId,
+                "the key ring has no primary key",
+            )
+        })?;
         seal(key, plain, aad)
     }
 
@@ -114,7 +121,12 @@ impl SecretBox {
     pub fn is_encrypted(text: &[u8]) -> bool {
         match envelope::parse(text) {
             Ok(_) => true,
-            Err(e) => e.reason() == CryptoReason::UnsupportedVersion && text.trim_ascii().splitn(3, |b| *b == b':').count() == 3,
+            // `cdt2:<id>:<data>` from a later version is ours too: encrypting it
+            // again would bury it, so it does not count as plaintext.
+            Err(e) => {
+                e.reason() == CryptoReason::UnsupportedVersion
+                    && text.trim_ascii().splitn(3, |b| *b == b':').count() == 3
+            }
         }
     }
 
@@ -128,7 +140,12 @@ impl SecretBox {
 
     fn key_for(&self, key_id: &str) -> Result<&RingKey, CryptoError> {
         self.ring.find(key_id).ok_or_else(|| {
-            let known: Vec<String> = self.ring.key_ids().iter().map(|id| format!("\"{id}\"")).collect();
+            let known: Vec<String> = self
+                .ring
+                .key_ids()
+                .iter()
+                .map(|id| format!("\"{id}\""))
+                .collect();
             CryptoError::new(
                 CryptoReason::UnknownKeyId,
                 format!(
@@ -144,7 +161,10 @@ impl SecretBox {
 fn seal(key: &RingKey, plain: &[u8], aad: &[u8]) -> Result<String, CryptoError> {
     let mut nonce = [0u8; NONCE_LEN];
     os_random(&mut nonce).map_err(|e| {
-        CryptoError::new(CryptoReason::RandomUnavailable, format!("the operating system's random generator failed: {e}"))
+        CryptoError::new(
+            CryptoReason::RandomUnavailable,
+            format!("the operating system's random generator failed: {e}"),
+        )
     })?;
     // nonce ‖ plaintext, then the plaintext part is encrypted in place, then the tag.
     let mut sealed = Zeroizing::new(Vec::with_capacity(NONCE_LEN + plain.len() + TAG_LEN));
@@ -153,21 +173,33 @@ fn seal(key: &RingKey, plain: &[u8], aad: &[u8]) -> Result<String, CryptoError> 
     let associated = envelope::associated_data(&key.id, aad);
     let tag = key
         .cipher
-        .encrypt_inout_detached(&Nonce::from(nonce), &associated, (&mut sealed[NONCE_LEN..]).into())
+        .encrypt_inout_detached(
+            &Nonce::from(nonce),
+            &associated,
+            (&mut sealed[NONCE_LEN..]).into(),
+        )
         .map_err(|_| CryptoError::new(CryptoReason::BadFormat, "value is too long for AES-GCM"))?;
     sealed.extend_from_slice(&tag);
     Ok(envelope::format(&key.id, &sealed))
 }
 
 fn open(key: &RingKey, mut sealed: Vec<u8>, aad: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    // parse() guaranteed at least NONCE_LEN + TAG_LEN bytes.
-    let tag_at = sealed.len() - TAG_LEN;
-    let tag = Tag::try_from(&sealed[tag_at..])
-        .map_err(|_| CryptoError::new(CryptoReason::BadFormat, "SecretBox value is too short"))?;
-    let nonce = Nonce::try_from(&sealed[..NONCE_LEN])
-        .map_err(|_| CryptoError::new(CryptoReason::BadFormat, "SecretBox value is too short"))?;
+    // parse() guarantees NONCE_LEN + TAG_LEN bytes; checked again so no caller can make this underflow.
+    let too_short = || CryptoError::new(CryptoReason::BadFormat, "SecretBox value is too short");
+    let tag_at = sealed
+        .len()
+        .checked_sub(TAG_LEN)
+        .filter(|at| *at >= NONCE_LEN)
+        .ok_or_else(too_short)?;
+    let tag = Tag::try_from(&sealed[tag_at..]).map_err(|_| too_short())?;
+    let nonce = Nonce::try_from(&sealed[..NONCE_LEN]).map_err(|_| too_short())?;
     let associated = envelope::associated_data(&key.id, aad);
-    let result = key.cipher.decrypt_inout_detached(&nonce, &associated, (&mut sealed[NONCE_LEN..tag_at]).into(), &tag);
+    let result = key.cipher.decrypt_inout_detached(
+        &nonce,
+        &associated,
+        (&mut sealed[NONCE_LEN..tag_at]).into(),
+        &tag,
+    );
     if result.is_err() {
         return Err(CryptoError::new(
             CryptoReason::AuthFailed,

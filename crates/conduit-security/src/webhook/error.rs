@@ -83,7 +83,12 @@ struct Inner {
 
 impl VerifyError {
     pub(crate) fn new(reason: Reason, message: impl Into<String>) -> Self {
-        Self { inner: Box::new(Inner { reason, message: message.into() }) }
+        Self {
+            inner: Box::new(Inner {
+                reason,
+                message: message.into(),
+            }),
+        }
     }
 
     /// The reason code.
@@ -125,7 +130,10 @@ mod tests {
 
     #[test]
     fn codes_and_statuses_are_fixed() {
-        let table: Vec<(&str, u16)> = Reason::ALL.iter().map(|r| (r.as_str(), r.http_status())).collect();
+        let table: Vec<(&str, u16)> = Reason::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.http_status()))
+            .collect();
         assert_eq!(
             table,
             [
@@ -142,7 +150,10 @@ mod tests {
 
     #[test]
     fn error_is_one_pointer_and_thread_safe() {
-        assert_eq!(std::mem::size_of::<VerifyError>(), std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<VerifyError>(),
+            std::mem::size_of::<usize>()
+        );
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<VerifyError>();
     }

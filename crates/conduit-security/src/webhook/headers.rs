@@ -48,7 +48,10 @@ impl<'a> HeaderSet<'a> {
     {
         let slots = names
             .into_iter()
-            .map(|n| Slot { name: canonical_name(n.as_ref()).into_boxed_str(), value: SlotValue::Absent })
+            .map(|n| Slot {
+                name: canonical_name(n.as_ref()).into_boxed_str(),
+                value: SlotValue::Absent,
+            })
             .collect();
         Self { slots }
     }
@@ -72,14 +75,18 @@ impl<'a> HeaderSet<'a> {
 
     /// The slot a caller's key belongs to, if the verifier wants that header.
     pub fn slot_for(&self, key: &[u8]) -> Option<usize> {
-        self.slots.iter().position(|slot| key_matches(key, &slot.name))
+        self.slots
+            .iter()
+            .position(|slot| key_matches(key, &slot.name))
     }
 
     /// Stores the value for a slot returned by [`slot_for`](Self::slot_for).
     /// `None` records a value that had no string form; the header then counts as
     /// missing. Surrounding blanks are trimmed.
     pub fn fill(&mut self, slot: usize, value: Option<Cow<'a, [u8]>>) {
-        let Some(target) = self.slots.get_mut(slot) else { return };
+        let Some(target) = self.slots.get_mut(slot) else {
+            return;
+        };
         let new = match value {
             Some(Cow::Borrowed(b)) => SlotValue::Present(Cow::Borrowed(trim_blanks(b))),
             Some(Cow::Owned(v)) => SlotValue::Present(Cow::Owned(trim_blanks(&v).to_vec())),
@@ -87,10 +94,11 @@ impl<'a> HeaderSet<'a> {
         };
         target.value = match (std::mem::replace(&mut target.value, SlotValue::Absent), new) {
             (SlotValue::Absent, new) => new,
-            (SlotValue::Present(old), SlotValue::Present(new)) if old == new => SlotValue::Present(old),
-            (SlotValue::Present(old), SlotValue::Unusable) | (SlotValue::Unusable, SlotValue::Present(old)) => {
+            (SlotValue::Present(old), SlotValue::Present(new)) if old == new => {
                 SlotValue::Present(old)
             }
+            (SlotValue::Present(old), SlotValue::Unusable)
+            | (SlotValue::Unusable, SlotValue::Present(old)) => SlotValue::Present(old),
             (SlotValue::Unusable, SlotValue::Unusable) => SlotValue::Unusable,
             _ => SlotValue::Conflicting,
         };
@@ -106,7 +114,9 @@ impl<'a> HeaderSet<'a> {
     /// The value of a wanted header. `Ok(None)` when absent or empty; an error when it was
     /// given twice with different values.
     pub(crate) fn get(&self, name: &str) -> Result<Option<&[u8]>, VerifyError> {
-        let Some(slot) = self.slots.iter().find(|s| &*s.name == name) else { return Ok(None) };
+        let Some(slot) = self.slots.iter().find(|s| &*s.name == name) else {
+            return Ok(None);
+        };
         match &slot.value {
             // A blanked-out header (some proxies do that) is as good as absent.
             SlotValue::Present(v) if v.is_empty() => Ok(None),
@@ -114,15 +124,19 @@ impl<'a> HeaderSet<'a> {
             SlotValue::Absent | SlotValue::Unusable => Ok(None),
             SlotValue::Conflicting => Err(VerifyError::new(
                 Reason::MalformedHeader,
-                format!("header {} is given more than once with different values", slot.name),
+                format!(
+                    "header {} is given more than once with different values",
+                    slot.name
+                ),
             )),
         }
     }
 
     /// The value of a header the scheme cannot do without.
     pub(crate) fn require(&self, name: &str) -> Result<&[u8], VerifyError> {
-        self.get(name)?
-            .ok_or_else(|| VerifyError::new(Reason::MissingHeader, format!("header {name} is missing")))
+        self.get(name)?.ok_or_else(|| {
+            VerifyError::new(Reason::MissingHeader, format!("header {name} is missing"))
+        })
     }
 }
 
@@ -142,7 +156,12 @@ fn canonical_byte(b: u8) -> u8 {
 /// `WEBHOOK-ID` and `HTTP_WEBHOOK_ID` all name `webhook-id`.
 fn key_matches(key: &[u8], canonical: &str) -> bool {
     let canonical = canonical.as_bytes();
-    let same = |k: &[u8]| k.len() == canonical.len() && k.iter().zip(canonical).all(|(&a, &b)| canonical_byte(a) == b);
+    let same = |k: &[u8]| {
+        k.len() == canonical.len()
+            && k.iter()
+                .zip(canonical)
+                .all(|(&a, &b)| canonical_byte(a) == b)
+    };
     if same(key) {
         return true;
     }
@@ -153,8 +172,14 @@ fn key_matches(key: &[u8], canonical: &str) -> bool {
 }
 
 fn trim_blanks(value: &[u8]) -> &[u8] {
-    let start = value.iter().position(|b| !matches!(b, b' ' | b'\t')).unwrap_or(value.len());
-    let end = value.iter().rposition(|b| !matches!(b, b' ' | b'\t')).map_or(start, |i| i + 1);
+    let start = value
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t'))
+        .unwrap_or(value.len());
+    let end = value
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t'))
+        .map_or(start, |i| i + 1);
     &value[start..end]
 }
 
@@ -164,10 +189,24 @@ mod tests {
 
     #[test]
     fn names_match_in_every_php_spelling() {
-        for key in ["webhook-id", "Webhook-Id", "WEBHOOK-ID", "webhook_id", "HTTP_WEBHOOK_ID", "http_webhook_id"] {
+        for key in [
+            "webhook-id",
+            "Webhook-Id",
+            "WEBHOOK-ID",
+            "webhook_id",
+            "HTTP_WEBHOOK_ID",
+            "http_webhook_id",
+        ] {
             assert!(key_matches(key.as_bytes(), "webhook-id"), "{key}");
         }
-        for key in ["webhook-idx", "webhook", "X_WEBHOOK_ID", "HTTP_", "", "HTTPWEBHOOK_ID"] {
+        for key in [
+            "webhook-idx",
+            "webhook",
+            "X_WEBHOOK_ID",
+            "HTTP_",
+            "",
+            "HTTPWEBHOOK_ID",
+        ] {
             assert!(!key_matches(key.as_bytes(), "webhook-id"), "{key}");
         }
     }
@@ -190,7 +229,10 @@ mod tests {
         let slot = set.slot_for(b"Webhook-Id").unwrap();
         set.fill(slot, None);
         assert_eq!(set.get("webhook-id").unwrap(), None);
-        assert_eq!(set.require("webhook-id").unwrap_err().reason(), Reason::MissingHeader);
+        assert_eq!(
+            set.require("webhook-id").unwrap_err().reason(),
+            Reason::MissingHeader
+        );
         // A usable duplicate wins over an unusable one.
         set.fill(slot, Some(Cow::Borrowed(b"msg")));
         assert_eq!(set.get("webhook-id").unwrap(), Some(&b"msg"[..]));
@@ -198,7 +240,8 @@ mod tests {
 
     #[test]
     fn unwanted_keys_are_ignored() {
-        let set = HeaderSet::from_pairs(["webhook-id"], [("Content-Type", &b"application/json"[..])]);
+        let set =
+            HeaderSet::from_pairs(["webhook-id"], [("Content-Type", &b"application/json"[..])]);
         assert_eq!(set.get("webhook-id").unwrap(), None);
         assert_eq!(set.get("content-type").unwrap(), None);
     }

@@ -20,18 +20,30 @@ pub(crate) struct Inspected {
 
 /// Validates `body` as a JSON object or array; for an object, reads the first of
 /// `type_fields` that holds a string and `id_field` (string or integer).
-pub(crate) fn inspect(body: &[u8], type_fields: &[Box<str>], id_field: Option<&str>) -> Result<Inspected, VerifyError> {
+pub(crate) fn inspect(
+    body: &[u8],
+    type_fields: &[Box<str>],
+    id_field: Option<&str>,
+) -> Result<Inspected, VerifyError> {
     // serde_json skips ignored strings without checking their UTF-8, and PHP's
     // json_decode refuses invalid UTF-8 anywhere: check the whole body up front so
     // every body that verifies also decodes.
     let text = std::str::from_utf8(body).map_err(|e| {
         VerifyError::new(
             Reason::MalformedJson,
-            format!("body is not valid JSON: invalid UTF-8 at byte {}", e.valid_up_to()),
+            format!(
+                "body is not valid JSON: invalid UTF-8 at byte {}",
+                e.valid_up_to()
+            ),
         )
     })?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let found = Seed { type_fields, id_field }.deserialize(&mut de).map_err(json_error)?;
+    let found = Seed {
+        type_fields,
+        id_field,
+    }
+    .deserialize(&mut de)
+    .map_err(json_error)?;
     de.end().map_err(json_error)?;
     Ok(found)
 }
@@ -42,7 +54,11 @@ fn json_error(err: serde_json::Error) -> VerifyError {
     let message = match err.classify() {
         Category::Eof => "body is not valid JSON: it ends early".to_owned(),
         Category::Syntax | Category::Io => {
-            format!("body is not valid JSON (syntax error at line {}, column {})", err.line(), err.column())
+            format!(
+                "body is not valid JSON (syntax error at line {}, column {})",
+                err.line(),
+                err.column()
+            )
         }
         Category::Data => "body must be a JSON object or array".to_owned(),
     };
@@ -78,16 +94,26 @@ impl<'de> Visitor<'de> for Seed<'_> {
         // The candidate type fields in priority order; the first holding a string wins.
         let mut types: Vec<Option<String>> = vec![None; self.type_fields.len()];
         let mut id = None;
-        while let Some(key) = map.next_key_seed(KeySeed { type_fields: self.type_fields, id_field: self.id_field })? {
+        while let Some(key) = map.next_key_seed(KeySeed {
+            type_fields: self.type_fields,
+            id_field: self.id_field,
+        })? {
             match key {
                 Key::Type(index) => {
                     // Later duplicates replace earlier ones, as in PHP's json_decode.
-                    types[index] = map.next_value::<Scalar>()?.0.filter(|s| s.kind == ScalarKind::String).map(|s| s.text);
+                    types[index] = map
+                        .next_value::<Scalar>()?
+                        .0
+                        .filter(|s| s.kind == ScalarKind::String)
+                        .map(|s| s.text);
                 }
                 Key::Id => id = map.next_value::<Scalar>()?.0.map(|s| s.text),
                 Key::TypeAndId(index) => {
                     let value = map.next_value::<Scalar>()?.0;
-                    types[index] = value.clone().filter(|s| s.kind == ScalarKind::String).map(|s| s.text);
+                    types[index] = value
+                        .clone()
+                        .filter(|s| s.kind == ScalarKind::String)
+                        .map(|s| s.text);
                     id = value.map(|s| s.text);
                 }
                 Key::Other => {
@@ -95,7 +121,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
                 }
             }
         }
-        Ok(Inspected { event_type: types.into_iter().flatten().next(), id })
+        Ok(Inspected {
+            event_type: types.into_iter().flatten().next(),
+            id,
+        })
     }
 }
 
@@ -174,13 +203,22 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-        Ok(Scalar(Some(ScalarText { kind: ScalarKind::String, text: v.to_owned() })))
+        Ok(Scalar(Some(ScalarText {
+            kind: ScalarKind::String,
+            text: v.to_owned(),
+        })))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-        Ok(Scalar(Some(ScalarText { kind: ScalarKind::Integer, text: v.to_string() })))
+        Ok(Scalar(Some(ScalarText {
+            kind: ScalarKind::Integer,
+            text: v.to_string(),
+        })))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-        Ok(Scalar(Some(ScalarText { kind: ScalarKind::Integer, text: v.to_string() })))
+        Ok(Scalar(Some(ScalarText {
+            kind: ScalarKind::Integer,
+            text: v.to_string(),
+        })))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Scalar, E> {
         Ok(Scalar(None))
@@ -215,7 +253,11 @@ mod tests {
         let got = inspect(br#"{"event":"b","type":"a"}"#, &f, None).unwrap();
         assert_eq!(got.event_type.as_deref(), Some("a"));
         let got = inspect(br#"{"event":"b","type":5}"#, &f, None).unwrap();
-        assert_eq!(got.event_type.as_deref(), Some("b"), "a non-string type falls back");
+        assert_eq!(
+            got.event_type.as_deref(),
+            Some("b"),
+            "a non-string type falls back"
+        );
         let got = inspect(br#"{"x":{"type":"nested"}}"#, &f, None).unwrap();
         assert_eq!(got.event_type, None, "only top-level fields count");
     }
@@ -223,8 +265,20 @@ mod tests {
     #[test]
     fn reads_id_as_string_or_integer() {
         let f = fields(&["type"]);
-        assert_eq!(inspect(br#"{"id":"evt_1"}"#, &f, Some("id")).unwrap().id.as_deref(), Some("evt_1"));
-        assert_eq!(inspect(br#"{"id":42}"#, &f, Some("id")).unwrap().id.as_deref(), Some("42"));
+        assert_eq!(
+            inspect(br#"{"id":"evt_1"}"#, &f, Some("id"))
+                .unwrap()
+                .id
+                .as_deref(),
+            Some("evt_1")
+        );
+        assert_eq!(
+            inspect(br#"{"id":42}"#, &f, Some("id"))
+                .unwrap()
+                .id
+                .as_deref(),
+            Some("42")
+        );
         assert_eq!(inspect(br#"{"id":1.5}"#, &f, Some("id")).unwrap().id, None);
         assert_eq!(inspect(br#"{"id":"x"}"#, &f, None).unwrap().id, None);
     }
@@ -239,18 +293,43 @@ mod tests {
     #[test]
     fn arrays_pass_scalars_and_garbage_fail() {
         let f = fields(&["type"]);
-        assert_eq!(inspect(b"[1,2,{\"type\":\"x\"}]", &f, None).unwrap(), Inspected::default());
-        for bad in [&b"\"str\""[..], b"42", b"null", b"", b"{", b"{}x", b"{\"a\":}", b"\xff", b"{\"a\":\"\xff\"}"] {
+        assert_eq!(
+            inspect(b"[1,2,{\"type\":\"x\"}]", &f, None).unwrap(),
+            Inspected::default()
+        );
+        for bad in [
+            &b"\"str\""[..],
+            b"42",
+            b"null",
+            b"",
+            b"{",
+            b"{}x",
+            b"{\"a\":}",
+            b"\xff",
+            b"{\"a\":\"\xff\"}",
+        ] {
             let err = inspect(bad, &f, None).unwrap_err();
-            assert_eq!(err.reason(), Reason::MalformedJson, "{:?}", String::from_utf8_lossy(bad));
+            assert_eq!(
+                err.reason(),
+                Reason::MalformedJson,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
-        assert!(inspect(b" {} \n", &f, None).is_ok(), "surrounding whitespace is JSON");
+        assert!(
+            inspect(b" {} \n", &f, None).is_ok(),
+            "surrounding whitespace is JSON"
+        );
     }
 
     #[test]
     fn messages_do_not_quote_the_body() {
         let f = fields(&["type"]);
         let err = inspect(b"\"secret-looking-value\"", &f, None).unwrap_err();
-        assert!(!err.message().contains("secret-looking"), "{}", err.message());
+        assert!(
+            !err.message().contains("secret-looking"),
+            "{}",
+            err.message()
+        );
     }
 }

@@ -110,12 +110,15 @@ impl FromStr for Scheme {
     type Err = ConfigError;
 
     fn from_str(s: &str) -> Result<Self, ConfigError> {
-        Scheme::ALL.into_iter().find(|scheme| scheme.as_str() == s).ok_or_else(|| {
-            ConfigError::new(format!(
-                "option \"scheme\" must be one of \"standard\", \"stripe\", \"hmac\": {} given",
-                quote(s.as_bytes())
-            ))
-        })
+        Scheme::ALL
+            .into_iter()
+            .find(|scheme| scheme.as_str() == s)
+            .ok_or_else(|| {
+                ConfigError::new(format!(
+                    "option \"scheme\" must be one of \"standard\", \"stripe\", \"hmac\": {} given",
+                    quote(s.as_bytes())
+                ))
+            })
     }
 }
 
@@ -177,7 +180,10 @@ impl fmt::Debug for WebhookVerifierBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebhookVerifierBuilder")
             .field("scheme", &self.scheme)
-            .field("secrets", &format_args!("<{} redacted>", self.secrets.len()))
+            .field(
+                "secrets",
+                &format_args!("<{} redacted>", self.secrets.len()),
+            )
             .field("tolerance_s", &self.tolerance_s)
             .field("max_body_bytes", &self.max_body_bytes)
             .finish_non_exhaustive()
@@ -236,7 +242,9 @@ impl WebhookVerifierBuilder {
     /// to `event`; once set, only this field is read.
     pub fn event_type_field(mut self, field: &str) -> Self {
         if field.is_empty() {
-            self.fail(ConfigError::new("option \"event_type_field\" must not be empty"));
+            self.fail(ConfigError::new(
+                "option \"event_type_field\" must not be empty",
+            ));
         }
         self.event_type_field = Some(field.to_owned());
         self
@@ -260,7 +268,9 @@ impl WebhookVerifierBuilder {
     pub fn signature_header(mut self, name: &str) -> Self {
         let valid_token = !name.is_empty()
             && name.len() <= 128
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
         if !valid_token {
             self.fail(ConfigError::new(format!(
                 "option \"header\" must be an HTTP header name: {} given",
@@ -305,7 +315,9 @@ impl WebhookVerifierBuilder {
             return Err(error);
         }
         if self.secrets.is_empty() {
-            return Err(ConfigError::new("option \"secrets\" must hold at least one secret"));
+            return Err(ConfigError::new(
+                "option \"secrets\" must hold at least one secret",
+            ));
         }
         if self.scheme != Scheme::Hmac {
             let hmac_only = [
@@ -333,7 +345,9 @@ impl WebhookVerifierBuilder {
             Scheme::Stripe => SchemeImpl::Stripe(StripeSignature::new(&self.secrets)?),
             Scheme::Hmac => SchemeImpl::Hmac(PlainHmac::new(
                 &self.secrets,
-                self.signature_header.as_deref().unwrap_or(DEFAULT_HMAC_HEADER),
+                self.signature_header
+                    .as_deref()
+                    .unwrap_or(DEFAULT_HMAC_HEADER),
                 self.encoding.unwrap_or(SignatureEncoding::Hex),
                 self.prefix.as_deref().unwrap_or(""),
                 self.algorithm.unwrap_or(HmacAlgorithm::Sha256),
@@ -346,7 +360,10 @@ impl WebhookVerifierBuilder {
         };
         let type_fields = match self.event_type_field {
             Some(field) => vec![field.into_boxed_str()],
-            None => DEFAULT_EVENT_TYPE_FIELDS.iter().map(|&f| f.into()).collect(),
+            None => DEFAULT_EVENT_TYPE_FIELDS
+                .iter()
+                .map(|&f| f.into())
+                .collect(),
         };
         Ok(WebhookVerifier {
             scheme,
@@ -431,11 +448,20 @@ impl WebhookVerifier {
     ///
     /// # Errors
     /// A [`VerifyError`] whose [`Reason`] says why the delivery was refused.
-    pub fn verify(&self, body: &[u8], headers: &HeaderSet<'_>, now: i64) -> Result<WebhookEvent, VerifyError> {
+    pub fn verify(
+        &self,
+        body: &[u8],
+        headers: &HeaderSet<'_>,
+        now: i64,
+    ) -> Result<WebhookEvent, VerifyError> {
         if body.len() > self.max_body_bytes {
             return Err(VerifyError::new(
                 Reason::BodyTooLarge,
-                format!("body of {} bytes exceeds max_body_bytes ({})", body.len(), self.max_body_bytes),
+                format!(
+                    "body of {} bytes exceeds max_body_bytes ({})",
+                    body.len(),
+                    self.max_body_bytes
+                ),
             ));
         }
         let signed = match &self.scheme {
@@ -447,8 +473,16 @@ impl WebhookVerifier {
             self.check_freshness(timestamp, now)?;
         }
         let fields = json::inspect(body, &self.type_fields, self.id_field.as_deref())?;
-        let id = signed.id.or(fields.id).unwrap_or_else(|| body_hash_id(body));
-        Ok(WebhookEvent { id, timestamp: signed.timestamp, event_type: fields.event_type, body: body.to_vec() })
+        let id = signed
+            .id
+            .or(fields.id)
+            .unwrap_or_else(|| body_hash_id(body));
+        Ok(WebhookEvent {
+            id,
+            timestamp: signed.timestamp,
+            event_type: fields.event_type,
+            body: body.to_vec(),
+        })
     }
 
     fn check_freshness(&self, timestamp: i64, now: i64) -> Result<(), VerifyError> {
@@ -485,7 +519,12 @@ impl WebhookVerifier {
     /// # Errors
     /// An id that `verify` would refuse, or no secret able to sign (only `whpk_`
     /// public keys configured).
-    pub fn sign(&self, body: &[u8], id: Option<&str>, timestamp: i64) -> Result<Vec<(String, String)>, ConfigError> {
+    pub fn sign(
+        &self,
+        body: &[u8],
+        id: Option<&str>,
+        timestamp: i64,
+    ) -> Result<Vec<(String, String)>, ConfigError> {
         match &self.scheme {
             SchemeImpl::Standard(s) => s.sign(body, id, timestamp),
             SchemeImpl::Stripe(s) => s.sign(body, timestamp),
@@ -510,19 +549,30 @@ fn body_hash_id(body: &[u8]) -> String {
 /// Parses a signed Unix timestamp: ASCII digits only (no sign, no fraction, no
 /// exponent), at most 18 of them so it fits an i64.
 pub(crate) fn parse_timestamp(header: &str, value: &[u8]) -> Result<i64, VerifyError> {
-    let digits_only = !value.is_empty() && value.len() <= 18 && value.iter().all(u8::is_ascii_digit);
-    let parsed = if digits_only { std::str::from_utf8(value).ok().and_then(|s| s.parse::<i64>().ok()) } else { None };
+    let digits_only =
+        !value.is_empty() && value.len() <= 18 && value.iter().all(u8::is_ascii_digit);
+    let parsed = if digits_only {
+        std::str::from_utf8(value)
+            .ok()
+            .and_then(|s| s.parse::<i64>().ok())
+    } else {
+        None
+    };
     parsed.ok_or_else(|| {
         VerifyError::new(
             Reason::MalformedHeader,
-            format!("{header} must be a Unix timestamp in whole seconds: {} given", quote(value)),
+            format!(
+                "{header} must be a Unix timestamp in whole seconds: {} given",
+                quote(value)
+            ),
         )
     })
 }
 
 /// Checks a delivery id: 1 to 256 printable ASCII characters, no spaces.
 pub(crate) fn valid_id(value: &[u8]) -> Option<&str> {
-    let ok = !value.is_empty() && value.len() <= 256 && value.iter().all(|b| (0x21..=0x7e).contains(b));
+    let ok =
+        !value.is_empty() && value.len() <= 256 && value.iter().all(|b| (0x21..=0x7e).contains(b));
     if ok {
         std::str::from_utf8(value).ok()
     } else {
@@ -533,8 +583,11 @@ pub(crate) fn valid_id(value: &[u8]) -> Option<&str> {
 /// A fresh delivery id for outbound messages.
 pub(crate) fn generate_id() -> Result<String, ConfigError> {
     let mut random = [0u8; 12];
-    crate::encoding::os_random(&mut random)
-        .map_err(|e| ConfigError::new(format!("the operating system's random generator failed: {e}")))?;
+    crate::encoding::os_random(&mut random).map_err(|e| {
+        ConfigError::new(format!(
+            "the operating system's random generator failed: {e}"
+        ))
+    })?;
     Ok(format!("msg_{}", hex::encode(random)))
 }
 

@@ -50,7 +50,10 @@ impl PlainHmac {
         let mut keys = Vec::with_capacity(secrets.len());
         for (index, secret) in secrets.iter().enumerate() {
             if secret.is_empty() {
-                return Err(ConfigError::new(format!("secret #{} of scheme \"hmac\" is empty", index + 1)));
+                return Err(ConfigError::new(format!(
+                    "secret #{} of scheme \"hmac\" is empty",
+                    index + 1
+                )));
             }
             keys.push(MacKey::new(algorithm, secret)?);
         }
@@ -68,7 +71,11 @@ impl PlainHmac {
         &self.header
     }
 
-    pub(super) fn verify(&self, body: &[u8], headers: &HeaderSet<'_>) -> Result<Signed, VerifyError> {
+    pub(super) fn verify(
+        &self,
+        body: &[u8],
+        headers: &HeaderSet<'_>,
+    ) -> Result<Signed, VerifyError> {
         let value = headers.require(&self.header)?;
         let prefix = self.prefix.as_bytes();
         let encoded = match value.get(..prefix.len()) {
@@ -76,7 +83,10 @@ impl PlainHmac {
             _ => {
                 return Err(VerifyError::new(
                     Reason::MalformedHeader,
-                    format!("{} does not start with the configured prefix \"{}\"", self.header_display, self.prefix),
+                    format!(
+                        "{} does not start with the configured prefix \"{}\"",
+                        self.header_display, self.prefix
+                    ),
                 ));
             }
         };
@@ -96,7 +106,10 @@ impl PlainHmac {
         };
         let tags: Vec<Tag> = self.keys.iter().map(|k| k.compute(&[body])).collect();
         if tags.iter().any(|tag| tag.matches(&candidate)) {
-            Ok(Signed { id: None, timestamp: None })
+            Ok(Signed {
+                id: None,
+                timestamp: None,
+            })
         } else if candidate.len() != self.algorithm.output_len() {
             Err(VerifyError::new(
                 Reason::BadSignature,
@@ -111,19 +124,28 @@ impl PlainHmac {
         } else {
             Err(VerifyError::new(
                 Reason::BadSignature,
-                format!("the signature in {} matches no configured secret", self.header_display),
+                format!(
+                    "the signature in {} matches no configured secret",
+                    self.header_display
+                ),
             ))
         }
     }
 
     /// Signs with the first secret only: the header holds one value.
     pub(super) fn sign(&self, body: &[u8]) -> Result<Vec<(String, String)>, ConfigError> {
-        let key = self.keys.first().ok_or_else(|| ConfigError::new("no secret configured"))?;
+        let key = self
+            .keys
+            .first()
+            .ok_or_else(|| ConfigError::new("no secret configured"))?;
         let tag = key.compute(&[body]);
         let encoded = match self.encoding {
             SignatureEncoding::Hex => hex::encode(tag.as_bytes()),
             SignatureEncoding::Base64 => BASE64_STANDARD.encode(tag.as_bytes()),
         };
-        Ok(vec![(self.header_display.to_string(), format!("{}{encoded}", self.prefix))])
+        Ok(vec![(
+            self.header_display.to_string(),
+            format!("{}{encoded}", self.prefix),
+        )])
     }
 }

@@ -17,11 +17,16 @@ use super::error::{Reason, VerifyError};
 use super::headers::HeaderSet;
 use super::secret::{HmacAlgorithm, MacKey, Tag};
 use super::{generate_id, parse_timestamp, valid_id, Signed};
-use crate::encoding::{base64_any, base64_canonical, BASE64_STANDARD};
+use crate::encoding::{base64_any_secret, base64_canonical, BASE64_STANDARD};
 use crate::error::{quote, ConfigError};
 use base64::Engine as _;
 
 pub(super) const HEADERS: [&str; 3] = ["webhook-id", "webhook-timestamp", "webhook-signature"];
+
+/// Signature entries examined per request. Rotation needs two or three; the cap
+/// keeps a header stuffed with `v1a` entries from costing one Ed25519
+/// verification each.
+const MAX_ENTRIES: usize = 16;
 
 pub(super) struct StandardWebhooks {
     /// `v1` keys (from `whsec_` secrets).
@@ -44,19 +49,31 @@ impl fmt::Debug for StandardWebhooks {
 
 impl StandardWebhooks {
     pub(super) fn new(secrets: &[Zeroizing<Vec<u8>>]) -> Result<Self, ConfigError> {
-        let mut scheme = Self { hmac_keys: Vec::new(), public_keys: Vec::new(), signing_keys: Vec::new() };
+        let mut scheme = Self {
+            hmac_keys: Vec::new(),
+            public_keys: Vec::new(),
+            signing_keys: Vec::new(),
+        };
         for (index, secret) in secrets.iter().enumerate() {
             let position = index + 1;
-            let bad = |what: &str| ConfigError::new(format!("secret #{position} of scheme \"standard\": {what}"));
+            let bad = |what: &str| {
+                ConfigError::new(format!("secret #{position} of scheme \"standard\": {what}"))
+            };
             let secret: &[u8] = secret;
             if let Some(encoded) = secret.strip_prefix(b"whpk_") {
-                let bytes = Zeroizing::new(base64_any(encoded).ok_or_else(|| bad("whpk_ key is not valid base64"))?);
-                let array: [u8; 32] =
-                    bytes.as_slice().try_into().map_err(|_| bad("whpk_ key must decode to 32 bytes"))?;
-                let key = VerifyingKey::from_bytes(&array).map_err(|_| bad("whpk_ key is not an Ed25519 public key"))?;
+                // A public key is not secret; decoded the same way for simplicity.
+                let bytes = base64_any_secret(encoded)
+                    .ok_or_else(|| bad("whpk_ key is not valid base64"))?;
+                let array: [u8; 32] = bytes
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| bad("whpk_ key must decode to 32 bytes"))?;
+                let key = VerifyingKey::from_bytes(&array)
+                    .map_err(|_| bad("whpk_ key is not an Ed25519 public key"))?;
                 scheme.public_keys.push(key);
             } else if let Some(encoded) = secret.strip_prefix(b"whsk_") {
-                let bytes = Zeroizing::new(base64_any(encoded).ok_or_else(|| bad("whsk_ key is not valid base64"))?);
+                let bytes = base64_any_secret(encoded)
+                    .ok_or_else(|| bad("whsk_ key is not valid base64"))?;
                 let key = match bytes.len() {
                     32 => {
                         let mut seed = Zeroizing::new([0u8; 32]);
@@ -76,26 +93,34 @@ impl StandardWebhooks {
                 scheme.signing_keys.push(key);
             } else {
                 let encoded = secret.strip_prefix(b"whsec_").unwrap_or(secret);
-                let key = Zeroizing::new(
-                    base64_any(encoded).ok_or_else(|| bad("not valid base64 after the whsec_ prefix"))?,
-                );
+                let key = base64_any_secret(encoded)
+                    .ok_or_else(|| bad("not valid base64 after the whsec_ prefix"))?;
                 if key.is_empty() {
                     return Err(bad("the key is empty"));
                 }
-                scheme.hmac_keys.push(MacKey::new(HmacAlgorithm::Sha256, &key)?);
+                scheme
+                    .hmac_keys
+                    .push(MacKey::new(HmacAlgorithm::Sha256, &key)?);
             }
         }
         Ok(scheme)
     }
 
-    pub(super) fn verify(&self, body: &[u8], headers: &HeaderSet<'_>) -> Result<Signed, VerifyError> {
+    pub(super) fn verify(
+        &self,
+        body: &[u8],
+        headers: &HeaderSet<'_>,
+    ) -> Result<Signed, VerifyError> {
         let id = headers.require(HEADERS[0])?;
         let timestamp_text = headers.require(HEADERS[1])?;
         let signatures = headers.require(HEADERS[2])?;
         let id = valid_id(id).ok_or_else(|| {
             VerifyError::new(
                 Reason::MalformedHeader,
-                format!("webhook-id must be 1 to 256 printable ASCII characters: {} given", quote(id)),
+                format!(
+                    "webhook-id must be 1 to 256 printable ASCII characters: {} given",
+                    quote(id)
+                ),
             )
         })?;
         let timestamp = parse_timestamp("webhook-timestamp", timestamp_text)?;
@@ -106,27 +131,50 @@ impl StandardWebhooks {
         // Computed lazily: a header with only unknown versions costs no hashing.
         let mut hmac_tags: Option<Vec<Tag>> = None;
         let mut joined_content: Option<Vec<u8>> = None;
-        for entry in signatures.split(|b| *b == b' ' || *b == b'\t').filter(|e| !e.is_empty()) {
-            let Some(comma) = entry.iter().position(|b| *b == b',') else { continue };
+        for entry in signatures
+            .split(|b| *b == b' ' || *b == b'\t')
+            .filter(|e| !e.is_empty())
+            .take(MAX_ENTRIES)
+        {
+            let Some(comma) = entry.iter().position(|b| *b == b',') else {
+                continue;
+            };
             let (version, signature) = (&entry[..comma], &entry[comma + 1..]);
             entries += 1;
             match version {
                 b"v1" if !self.hmac_keys.is_empty() => {
                     // An entry that does not decode is simply not a match (the spec's
                     // "invalid v1 entries" next to a valid one must pass).
-                    let Some(candidate) = base64_canonical(signature) else { continue };
-                    let tags =
-                        hmac_tags.get_or_insert_with(|| self.hmac_keys.iter().map(|k| k.compute(&content)).collect());
+                    let Some(candidate) = base64_canonical(signature) else {
+                        continue;
+                    };
+                    let tags = hmac_tags.get_or_insert_with(|| {
+                        self.hmac_keys.iter().map(|k| k.compute(&content)).collect()
+                    });
                     if tags.iter().any(|tag| tag.matches(&candidate)) {
-                        return Ok(Signed { id: Some(id.to_owned()), timestamp: Some(timestamp) });
+                        return Ok(Signed {
+                            id: Some(id.to_owned()),
+                            timestamp: Some(timestamp),
+                        });
                     }
                 }
                 b"v1a" if !self.public_keys.is_empty() => {
-                    let Some(candidate) = base64_canonical(signature) else { continue };
-                    let Ok(candidate) = Signature::from_slice(&candidate) else { continue };
+                    let Some(candidate) = base64_canonical(signature) else {
+                        continue;
+                    };
+                    let Ok(candidate) = Signature::from_slice(&candidate) else {
+                        continue;
+                    };
                     let message = joined_content.get_or_insert_with(|| content.concat());
-                    if self.public_keys.iter().any(|key| key.verify_strict(message, &candidate).is_ok()) {
-                        return Ok(Signed { id: Some(id.to_owned()), timestamp: Some(timestamp) });
+                    if self
+                        .public_keys
+                        .iter()
+                        .any(|key| key.verify_strict(message, &candidate).is_ok())
+                    {
+                        return Ok(Signed {
+                            id: Some(id.to_owned()),
+                            timestamp: Some(timestamp),
+                        });
                     }
                 }
                 b"v1" | b"v1a" => {}
@@ -143,20 +191,30 @@ impl StandardWebhooks {
                 "webhook-signature holds no \"version,signature\" entries",
             ));
         }
-        let mut message = String::from("no signature in webhook-signature matches a configured secret");
+        let mut message =
+            String::from("no signature in webhook-signature matches a configured secret");
         if self.hmac_keys.is_empty() {
-            message.push_str(" (only whpk_/whsk_ keys are configured, so v1 entries are not checked)");
+            message
+                .push_str(" (only whpk_/whsk_ keys are configured, so v1 entries are not checked)");
         } else if self.public_keys.is_empty() {
             message.push_str(" (no whpk_ key is configured, so v1a entries are not checked)");
         }
         if !unknown_versions.is_empty() {
             let versions: Vec<String> = unknown_versions.iter().map(|v| quote(v)).collect();
-            message.push_str(&format!("; unsupported versions skipped: {}", versions.join(", ")));
+            message.push_str(&format!(
+                "; unsupported versions skipped: {}",
+                versions.join(", ")
+            ));
         }
         Err(VerifyError::new(Reason::BadSignature, message))
     }
 
-    pub(super) fn sign(&self, body: &[u8], id: Option<&str>, timestamp: i64) -> Result<Vec<(String, String)>, ConfigError> {
+    pub(super) fn sign(
+        &self,
+        body: &[u8],
+        id: Option<&str>,
+        timestamp: i64,
+    ) -> Result<Vec<(String, String)>, ConfigError> {
         if self.hmac_keys.is_empty() && self.signing_keys.is_empty() {
             return Err(ConfigError::new(
                 "cannot sign: only whpk_ public keys are configured; signing needs a whsec_ or whsk_ secret",
@@ -174,18 +232,27 @@ impl StandardWebhooks {
             None => generate_id()?,
         };
         if timestamp < 0 {
-            return Err(ConfigError::new(format!("timestamp must not be negative: {timestamp} given")));
+            return Err(ConfigError::new(format!(
+                "timestamp must not be negative: {timestamp} given"
+            )));
         }
         let timestamp_text = timestamp.to_string();
         let content: [&[u8]; 5] = [id.as_bytes(), b".", timestamp_text.as_bytes(), b".", body];
-        let mut entries: Vec<String> = Vec::with_capacity(self.hmac_keys.len() + self.signing_keys.len());
+        let mut entries: Vec<String> =
+            Vec::with_capacity(self.hmac_keys.len() + self.signing_keys.len());
         for key in &self.hmac_keys {
-            entries.push(format!("v1,{}", BASE64_STANDARD.encode(key.compute(&content).as_bytes())));
+            entries.push(format!(
+                "v1,{}",
+                BASE64_STANDARD.encode(key.compute(&content).as_bytes())
+            ));
         }
         if !self.signing_keys.is_empty() {
             let message = content.concat();
             for key in &self.signing_keys {
-                entries.push(format!("v1a,{}", BASE64_STANDARD.encode(key.sign(&message).to_bytes())));
+                entries.push(format!(
+                    "v1a,{}",
+                    BASE64_STANDARD.encode(key.sign(&message).to_bytes())
+                ));
             }
         }
         Ok(vec![

@@ -24,7 +24,9 @@ pub(super) struct StripeSignature {
 
 impl fmt::Debug for StripeSignature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StripeSignature").field("keys", &self.keys.len()).finish()
+        f.debug_struct("StripeSignature")
+            .field("keys", &self.keys.len())
+            .finish()
     }
 }
 
@@ -33,14 +35,21 @@ impl StripeSignature {
         let mut keys = Vec::with_capacity(secrets.len());
         for (index, secret) in secrets.iter().enumerate() {
             if secret.is_empty() {
-                return Err(ConfigError::new(format!("secret #{} of scheme \"stripe\" is empty", index + 1)));
+                return Err(ConfigError::new(format!(
+                    "secret #{} of scheme \"stripe\" is empty",
+                    index + 1
+                )));
             }
             keys.push(MacKey::new(HmacAlgorithm::Sha256, secret)?);
         }
         Ok(Self { keys })
     }
 
-    pub(super) fn verify(&self, body: &[u8], headers: &HeaderSet<'_>) -> Result<Signed, VerifyError> {
+    pub(super) fn verify(
+        &self,
+        body: &[u8],
+        headers: &HeaderSet<'_>,
+    ) -> Result<Signed, VerifyError> {
         let header = headers.require(HEADER)?;
         let mut timestamp_text: Option<&[u8]> = None;
         let mut candidates: Vec<&[u8]> = Vec::new();
@@ -57,7 +66,10 @@ impl StripeSignature {
             };
             match &item[..eq] {
                 b"t" if timestamp_text.is_some() => {
-                    return Err(VerifyError::new(Reason::MalformedHeader, "Stripe-Signature has more than one t="));
+                    return Err(VerifyError::new(
+                        Reason::MalformedHeader,
+                        "Stripe-Signature has more than one t=",
+                    ));
                 }
                 b"t" => timestamp_text = Some(&item[eq + 1..]),
                 b"v1" => candidates.push(&item[eq + 1..]),
@@ -66,7 +78,10 @@ impl StripeSignature {
             }
         }
         let Some(timestamp_text) = timestamp_text else {
-            return Err(VerifyError::new(Reason::MalformedHeader, "Stripe-Signature has no t= timestamp"));
+            return Err(VerifyError::new(
+                Reason::MalformedHeader,
+                "Stripe-Signature has no t= timestamp",
+            ));
         };
         let timestamp = parse_timestamp("Stripe-Signature t=", timestamp_text)?;
         if candidates.is_empty() {
@@ -82,7 +97,10 @@ impl StripeSignature {
             .filter_map(|c| hex_lower(c))
             .any(|candidate| tags.iter().any(|tag| tag.matches(&candidate)));
         if matched {
-            Ok(Signed { id: None, timestamp: Some(timestamp) })
+            Ok(Signed {
+                id: None,
+                timestamp: Some(timestamp),
+            })
         } else {
             Err(VerifyError::new(
                 Reason::BadSignature,
@@ -91,9 +109,15 @@ impl StripeSignature {
         }
     }
 
-    pub(super) fn sign(&self, body: &[u8], timestamp: i64) -> Result<Vec<(String, String)>, ConfigError> {
+    pub(super) fn sign(
+        &self,
+        body: &[u8],
+        timestamp: i64,
+    ) -> Result<Vec<(String, String)>, ConfigError> {
         if timestamp < 0 {
-            return Err(ConfigError::new(format!("timestamp must not be negative: {timestamp} given")));
+            return Err(ConfigError::new(format!(
+                "timestamp must not be negative: {timestamp} given"
+            )));
         }
         let timestamp_text = timestamp.to_string();
         let content: [&[u8]; 3] = [timestamp_text.as_bytes(), b".", body];

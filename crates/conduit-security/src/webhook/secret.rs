@@ -47,14 +47,21 @@ impl MacKey {
     pub(crate) fn new(algorithm: HmacAlgorithm, key: &[u8]) -> Result<Self, ConfigError> {
         let invalid = |_| ConfigError::new("secret cannot be used as an HMAC key");
         Ok(match algorithm {
-            HmacAlgorithm::Sha256 => MacKey::Sha256(Hmac::<Sha256>::new_from_slice(key).map_err(invalid)?),
-            HmacAlgorithm::Sha512 => MacKey::Sha512(Hmac::<Sha512>::new_from_slice(key).map_err(invalid)?),
+            HmacAlgorithm::Sha256 => {
+                MacKey::Sha256(Hmac::<Sha256>::new_from_slice(key).map_err(invalid)?)
+            }
+            HmacAlgorithm::Sha512 => {
+                MacKey::Sha512(Hmac::<Sha512>::new_from_slice(key).map_err(invalid)?)
+            }
         })
     }
 
     /// HMAC over the concatenation of `parts`, without building the concatenation.
     pub(crate) fn compute(&self, parts: &[&[u8]]) -> Tag {
-        let mut tag = Tag { bytes: [0; 64], len: 0 };
+        let mut tag = Tag {
+            bytes: [0; 64],
+            len: 0,
+        };
         match self {
             MacKey::Sha256(keyed) => {
                 let mut mac = keyed.clone();
@@ -120,7 +127,10 @@ mod tests {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
         let key = MacKey::new(HmacAlgorithm::Sha256, b"Jefe").unwrap();
         let tag = key.compute(&[b"what do ya want ", b"for nothing?"]);
-        assert_eq!(hex::encode(tag.as_bytes()), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        assert_eq!(
+            hex::encode(tag.as_bytes()),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
         let key = MacKey::new(HmacAlgorithm::Sha512, b"Jefe").unwrap();
         let tag = key.compute(&[b"what do ya want for nothing?"]);
         assert_eq!(

@@ -21,14 +21,21 @@ const STD_SIG: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 const STRIPE_SECRET: &str = "whsec_test_secret";
 const STRIPE_TS: i64 = 1614000000;
 const STRIPE_BODY: &[u8] = br#"{"id":"evt_test_webhook","object":"event"}"#;
-const STRIPE_HEADER: &str = "t=1614000000,v1=92aa6d54e0ff430d69e93c79b5abe517df5059b3eb69a5bf7854423572ed0beb";
+const STRIPE_HEADER: &str =
+    "t=1614000000,v1=92aa6d54e0ff430d69e93c79b5abe517df5059b3eb69a5bf7854423572ed0beb";
 
 fn standard() -> WebhookVerifier {
-    WebhookVerifier::builder(Scheme::Standard).secret(STD_SECRET).build().unwrap()
+    WebhookVerifier::builder(Scheme::Standard)
+        .secret(STD_SECRET)
+        .build()
+        .unwrap()
 }
 
 fn stripe() -> WebhookVerifier {
-    WebhookVerifier::builder(Scheme::Stripe).secret(STRIPE_SECRET).build().unwrap()
+    WebhookVerifier::builder(Scheme::Stripe)
+        .secret(STRIPE_SECRET)
+        .build()
+        .unwrap()
 }
 
 fn github() -> WebhookVerifier {
@@ -41,11 +48,21 @@ fn github() -> WebhookVerifier {
 }
 
 fn headers<'a>(verifier: &WebhookVerifier, pairs: &[(&'a str, &'a str)]) -> HeaderSet<'a> {
-    HeaderSet::from_pairs(verifier.header_names(), pairs.iter().map(|(k, v)| (*k, v.as_bytes())))
+    HeaderSet::from_pairs(
+        verifier.header_names(),
+        pairs.iter().map(|(k, v)| (*k, v.as_bytes())),
+    )
 }
 
 fn std_headers<'a>(id: &'a str, ts: &'a str, sig: &'a str) -> HeaderSet<'a> {
-    headers(&standard(), &[("webhook-id", id), ("webhook-timestamp", ts), ("webhook-signature", sig)])
+    headers(
+        &standard(),
+        &[
+            ("webhook-id", id),
+            ("webhook-timestamp", ts),
+            ("webhook-signature", sig),
+        ],
+    )
 }
 
 fn reason<T: std::fmt::Debug>(result: Result<T, VerifyError>) -> Reason {
@@ -58,7 +75,13 @@ fn reason<T: std::fmt::Debug>(result: Result<T, VerifyError>) -> Reason {
 
 #[test]
 fn standard_reference_vector_passes() {
-    let event = standard().verify(STD_BODY, &std_headers(STD_ID, "1614265330", STD_SIG), STD_TS).unwrap();
+    let event = standard()
+        .verify(
+            STD_BODY,
+            &std_headers(STD_ID, "1614265330", STD_SIG),
+            STD_TS,
+        )
+        .unwrap();
     assert_eq!(event.id(), STD_ID);
     assert_eq!(event.timestamp(), Some(STD_TS));
     assert_eq!(event.event_type(), None);
@@ -82,12 +105,25 @@ fn standard_sign_reproduces_the_vector() {
 #[test]
 fn stripe_reference_vector_passes() {
     let v = stripe();
-    let event = v.verify(STRIPE_BODY, &headers(&v, &[("Stripe-Signature", STRIPE_HEADER)]), STRIPE_TS).unwrap();
-    assert_eq!(event.id(), "evt_test_webhook", "Stripe's id comes from the signed body");
+    let event = v
+        .verify(
+            STRIPE_BODY,
+            &headers(&v, &[("Stripe-Signature", STRIPE_HEADER)]),
+            STRIPE_TS,
+        )
+        .unwrap();
+    assert_eq!(
+        event.id(),
+        "evt_test_webhook",
+        "Stripe's id comes from the signed body"
+    );
     assert_eq!(event.timestamp(), Some(STRIPE_TS));
     assert_eq!(event.event_type(), None);
     let signed = v.sign(STRIPE_BODY, None, STRIPE_TS).unwrap();
-    assert_eq!(signed, vec![("Stripe-Signature".to_owned(), STRIPE_HEADER.to_owned())]);
+    assert_eq!(
+        signed,
+        vec![("Stripe-Signature".to_owned(), STRIPE_HEADER.to_owned())]
+    );
 }
 
 #[test]
@@ -95,7 +131,13 @@ fn github_documented_example_passes() {
     // GitHub's documented example: secret "It's a Secret to Everybody", body "Hello, World!".
     let v = github();
     let sig = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
-    let err = v.verify(b"Hello, World!", &headers(&v, &[("X-Hub-Signature-256", sig)]), 0).unwrap_err();
+    let err = v
+        .verify(
+            b"Hello, World!",
+            &headers(&v, &[("X-Hub-Signature-256", sig)]),
+            0,
+        )
+        .unwrap_err();
     // The signature matched; only the JSON check fails for this plain-text body.
     assert_eq!(err.reason(), Reason::MalformedJson, "{err}");
 }
@@ -107,13 +149,28 @@ fn github_documented_example_passes() {
 #[test]
 fn standard_must_reject() {
     let v = standard();
-    assert_eq!(reason(v.verify(STD_BODY, &std_headers(STD_ID, "161426533.0", STD_SIG), STD_TS)), Reason::MalformedHeader);
     assert_eq!(
-        reason(v.verify(STD_BODY, &std_headers(STD_ID, "invalid timestamp", STD_SIG), STD_TS)),
+        reason(v.verify(
+            STD_BODY,
+            &std_headers(STD_ID, "161426533.0", STD_SIG),
+            STD_TS
+        )),
         Reason::MalformedHeader
     );
     assert_eq!(
-        reason(v.verify(STD_BODY, &std_headers(STD_ID, "1614265330", "v1,dawfeoifkpqwoekfpqoekf"), STD_TS)),
+        reason(v.verify(
+            STD_BODY,
+            &std_headers(STD_ID, "invalid timestamp", STD_SIG),
+            STD_TS
+        )),
+        Reason::MalformedHeader
+    );
+    assert_eq!(
+        reason(v.verify(
+            STD_BODY,
+            &std_headers(STD_ID, "1614265330", "v1,dawfeoifkpqwoekfpqoekf"),
+            STD_TS
+        )),
         Reason::BadSignature
     );
 }
@@ -121,29 +178,64 @@ fn standard_must_reject() {
 #[test]
 fn standard_must_pass_with_unknown_and_invalid_entries() {
     let v = standard();
-    let header = format!("v2,AAAAbbbbCCCC v1,dawfeoifkpqwoekfpqoekf v1,!!notbase64!! {STD_SIG} v1a,zzzz");
-    assert!(v.verify(STD_BODY, &std_headers(STD_ID, "1614265330", &header), STD_TS).is_ok());
+    let header =
+        format!("v2,AAAAbbbbCCCC v1,dawfeoifkpqwoekfpqoekf v1,!!notbase64!! {STD_SIG} v1a,zzzz");
+    assert!(v
+        .verify(
+            STD_BODY,
+            &std_headers(STD_ID, "1614265330", &header),
+            STD_TS
+        )
+        .is_ok());
     // Order does not matter, nor extra spaces.
     let header = format!("  {STD_SIG}   v2,xyz ");
-    assert!(v.verify(STD_BODY, &std_headers(STD_ID, "1614265330", &header), STD_TS).is_ok());
+    assert!(v
+        .verify(
+            STD_BODY,
+            &std_headers(STD_ID, "1614265330", &header),
+            STD_TS
+        )
+        .is_ok());
 }
 
 #[test]
 fn stripe_with_only_v0_fails() {
     let v = stripe();
-    let only_v0 = "t=1614000000,v0=92aa6d54e0ff430d69e93c79b5abe517df5059b3eb69a5bf7854423572ed0beb";
-    let err = v.verify(STRIPE_BODY, &headers(&v, &[("Stripe-Signature", only_v0)]), STRIPE_TS).unwrap_err();
+    let only_v0 =
+        "t=1614000000,v0=92aa6d54e0ff430d69e93c79b5abe517df5059b3eb69a5bf7854423572ed0beb";
+    let err = v
+        .verify(
+            STRIPE_BODY,
+            &headers(&v, &[("Stripe-Signature", only_v0)]),
+            STRIPE_TS,
+        )
+        .unwrap_err();
     assert_eq!(err.reason(), Reason::BadSignature);
     // v0 next to a valid v1 is ignored, as are unknown keys.
     let mixed = format!("v0=abc, {STRIPE_HEADER}, x=1");
-    assert!(v.verify(STRIPE_BODY, &headers(&v, &[("Stripe-Signature", &mixed)]), STRIPE_TS).is_ok());
+    assert!(v
+        .verify(
+            STRIPE_BODY,
+            &headers(&v, &[("Stripe-Signature", &mixed)]),
+            STRIPE_TS
+        )
+        .is_ok());
 }
 
 #[test]
 fn stripe_is_keyed_by_the_secret_string_not_its_base64() {
     // A Standard-style (base64-decoding) verifier must not accept the Stripe vector.
-    let v = WebhookVerifier::builder(Scheme::Stripe).secret("whsec_dGVzdF9zZWNyZXQ=").build().unwrap();
-    let err = v.verify(STRIPE_BODY, &headers(&v, &[("Stripe-Signature", STRIPE_HEADER)]), STRIPE_TS).unwrap_err();
+    let v = WebhookVerifier::builder(Scheme::Stripe)
+        .secret("whsec_dGVzdF9zZWNyZXQ=")
+        .build()
+        .unwrap();
+    let err = v
+        .verify(
+            STRIPE_BODY,
+            &headers(&v, &[("Stripe-Signature", STRIPE_HEADER)]),
+            STRIPE_TS,
+        )
+        .unwrap_err();
     assert_eq!(err.reason(), Reason::BadSignature);
 }
 
@@ -155,30 +247,63 @@ fn stripe_is_keyed_by_the_secret_string_not_its_base64() {
 fn any_configured_secret_may_match() {
     let new_secret = format!("whsec_{}", BASE64_STANDARD.encode([42u8; 32]));
     let old_only = standard();
-    let both = WebhookVerifier::builder(Scheme::Standard).secret(&new_secret).secret(STD_SECRET).build().unwrap();
-    let new_only = WebhookVerifier::builder(Scheme::Standard).secret(&new_secret).build().unwrap();
+    let both = WebhookVerifier::builder(Scheme::Standard)
+        .secret(&new_secret)
+        .secret(STD_SECRET)
+        .build()
+        .unwrap();
+    let new_only = WebhookVerifier::builder(Scheme::Standard)
+        .secret(&new_secret)
+        .build()
+        .unwrap();
     // A sender still on the old secret.
-    assert!(both.verify(STD_BODY, &std_headers(STD_ID, "1614265330", STD_SIG), STD_TS).is_ok());
+    assert!(both
+        .verify(
+            STD_BODY,
+            &std_headers(STD_ID, "1614265330", STD_SIG),
+            STD_TS
+        )
+        .is_ok());
     assert_eq!(
-        reason(new_only.verify(STD_BODY, &std_headers(STD_ID, "1614265330", STD_SIG), STD_TS)),
+        reason(new_only.verify(
+            STD_BODY,
+            &std_headers(STD_ID, "1614265330", STD_SIG),
+            STD_TS
+        )),
         Reason::BadSignature
     );
     // A sender that signs with both during its own rotation window.
     let signed = both.sign(STD_BODY, Some(STD_ID), STD_TS).unwrap();
     assert_eq!(signed[2].1.split(' ').count(), 2);
     for receiver in [&old_only, &new_only, &both] {
-        let hs = HeaderSet::from_pairs(receiver.header_names(), signed.iter().map(|(k, v)| (k.as_str(), v.as_bytes())));
+        let hs = HeaderSet::from_pairs(
+            receiver.header_names(),
+            signed.iter().map(|(k, v)| (k.as_str(), v.as_bytes())),
+        );
         assert!(receiver.verify(STD_BODY, &hs, STD_TS).is_ok());
     }
 }
 
 #[test]
 fn stripe_rotation_accepts_any_v1() {
-    let v = WebhookVerifier::builder(Scheme::Stripe).secret("whsec_new").secret(STRIPE_SECRET).build().unwrap();
-    assert!(v.verify(STRIPE_BODY, &headers(&v, &[("Stripe-Signature", STRIPE_HEADER)]), STRIPE_TS).is_ok());
+    let v = WebhookVerifier::builder(Scheme::Stripe)
+        .secret("whsec_new")
+        .secret(STRIPE_SECRET)
+        .build()
+        .unwrap();
+    assert!(v
+        .verify(
+            STRIPE_BODY,
+            &headers(&v, &[("Stripe-Signature", STRIPE_HEADER)]),
+            STRIPE_TS
+        )
+        .is_ok());
     let signed = v.sign(STRIPE_BODY, None, STRIPE_TS).unwrap();
     assert_eq!(signed[0].1.matches(",v1=").count(), 2);
-    assert!(signed[0].1.ends_with(&STRIPE_HEADER[13..]), "the old secret's signature is included");
+    assert!(
+        signed[0].1.ends_with(&STRIPE_HEADER[13..]),
+        "the old secret's signature is included"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -189,22 +314,50 @@ fn stripe_rotation_accepts_any_v1() {
 fn tolerance_is_inclusive_in_both_directions() {
     let v = standard();
     let hs = std_headers(STD_ID, "1614265330", STD_SIG);
-    assert!(v.verify(STD_BODY, &hs, STD_TS + 300).is_ok(), "exactly 300 s old");
-    assert!(v.verify(STD_BODY, &hs, STD_TS - 300).is_ok(), "exactly 300 s ahead");
-    assert_eq!(reason(v.verify(STD_BODY, &hs, STD_TS + 301)), Reason::TimestampTooOld);
-    assert_eq!(reason(v.verify(STD_BODY, &hs, STD_TS - 301)), Reason::TimestampTooNew);
+    assert!(
+        v.verify(STD_BODY, &hs, STD_TS + 300).is_ok(),
+        "exactly 300 s old"
+    );
+    assert!(
+        v.verify(STD_BODY, &hs, STD_TS - 300).is_ok(),
+        "exactly 300 s ahead"
+    );
+    assert_eq!(
+        reason(v.verify(STD_BODY, &hs, STD_TS + 301)),
+        Reason::TimestampTooOld
+    );
+    assert_eq!(
+        reason(v.verify(STD_BODY, &hs, STD_TS - 301)),
+        Reason::TimestampTooNew
+    );
 }
 
 #[test]
 fn configured_tolerance_and_extreme_clocks() {
-    let v = WebhookVerifier::builder(Scheme::Standard).secret(STD_SECRET).tolerance_s(10).build().unwrap();
+    let v = WebhookVerifier::builder(Scheme::Standard)
+        .secret(STD_SECRET)
+        .tolerance_s(10)
+        .build()
+        .unwrap();
     let hs = std_headers(STD_ID, "1614265330", STD_SIG);
     assert!(v.verify(STD_BODY, &hs, STD_TS + 10).is_ok());
-    assert_eq!(reason(v.verify(STD_BODY, &hs, STD_TS + 11)), Reason::TimestampTooOld);
-    assert_eq!(reason(v.verify(STD_BODY, &hs, STD_TS - 11)), Reason::TimestampTooNew);
+    assert_eq!(
+        reason(v.verify(STD_BODY, &hs, STD_TS + 11)),
+        Reason::TimestampTooOld
+    );
+    assert_eq!(
+        reason(v.verify(STD_BODY, &hs, STD_TS - 11)),
+        Reason::TimestampTooNew
+    );
     // No overflow at the ends of i64.
-    assert_eq!(reason(v.verify(STD_BODY, &hs, i64::MAX)), Reason::TimestampTooOld);
-    assert_eq!(reason(v.verify(STD_BODY, &hs, i64::MIN)), Reason::TimestampTooNew);
+    assert_eq!(
+        reason(v.verify(STD_BODY, &hs, i64::MAX)),
+        Reason::TimestampTooOld
+    );
+    assert_eq!(
+        reason(v.verify(STD_BODY, &hs, i64::MIN)),
+        Reason::TimestampTooNew
+    );
 }
 
 #[test]
@@ -212,12 +365,21 @@ fn stripe_tolerance_runs_after_the_signature() {
     let v = stripe();
     let hs = headers(&v, &[("Stripe-Signature", STRIPE_HEADER)]);
     assert!(v.verify(STRIPE_BODY, &hs, STRIPE_TS + 300).is_ok());
-    assert_eq!(reason(v.verify(STRIPE_BODY, &hs, STRIPE_TS + 301)), Reason::TimestampTooOld);
-    assert_eq!(reason(v.verify(STRIPE_BODY, &hs, STRIPE_TS - 301)), Reason::TimestampTooNew);
+    assert_eq!(
+        reason(v.verify(STRIPE_BODY, &hs, STRIPE_TS + 301)),
+        Reason::TimestampTooOld
+    );
+    assert_eq!(
+        reason(v.verify(STRIPE_BODY, &hs, STRIPE_TS - 301)),
+        Reason::TimestampTooNew
+    );
     // A stale *forged* request reports the forgery, not the age.
     let forged = "t=1614000000,v1=0000000000000000000000000000000000000000000000000000000000000000";
     let hs = headers(&v, &[("Stripe-Signature", forged)]);
-    assert_eq!(reason(v.verify(STRIPE_BODY, &hs, STRIPE_TS + 10_000)), Reason::BadSignature);
+    assert_eq!(
+        reason(v.verify(STRIPE_BODY, &hs, STRIPE_TS + 10_000)),
+        Reason::BadSignature
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -226,7 +388,11 @@ fn stripe_tolerance_runs_after_the_signature() {
 
 #[test]
 fn every_reason_code_is_reachable_for_standard() {
-    let v = WebhookVerifier::builder(Scheme::Standard).secret(STD_SECRET).max_body_bytes(64).build().unwrap();
+    let v = WebhookVerifier::builder(Scheme::Standard)
+        .secret(STD_SECRET)
+        .max_body_bytes(64)
+        .build()
+        .unwrap();
     let ok = |id, ts, sig| std_headers(id, ts, sig);
     let mut seen = std::collections::HashSet::new();
     let mut check = |result: Result<WebhookEvent, VerifyError>, expected: Reason| {
@@ -234,17 +400,52 @@ fn every_reason_code_is_reachable_for_standard() {
         assert_eq!(got, expected);
         seen.insert(got);
     };
-    check(v.verify(STD_BODY, &headers(&v, &[("webhook-id", STD_ID)]), STD_TS), Reason::MissingHeader);
-    check(v.verify(STD_BODY, &ok(STD_ID, "-5", STD_SIG), STD_TS), Reason::MalformedHeader);
-    check(v.verify(STD_BODY, &ok(STD_ID, "1614265330", "garbage-without-comma"), STD_TS), Reason::MalformedHeader);
-    check(v.verify(STD_BODY, &ok("id with spaces", "1614265330", STD_SIG), STD_TS), Reason::MalformedHeader);
-    check(v.verify(b"{\"test\": 1}", &ok(STD_ID, "1614265330", STD_SIG), STD_TS), Reason::BadSignature);
-    check(v.verify(STD_BODY, &ok(STD_ID, "1614265330", STD_SIG), STD_TS + 301), Reason::TimestampTooOld);
-    check(v.verify(STD_BODY, &ok(STD_ID, "1614265330", STD_SIG), STD_TS - 301), Reason::TimestampTooNew);
-    check(v.verify(&[b' '; 65], &ok(STD_ID, "1614265330", STD_SIG), STD_TS), Reason::BodyTooLarge);
+    check(
+        v.verify(STD_BODY, &headers(&v, &[("webhook-id", STD_ID)]), STD_TS),
+        Reason::MissingHeader,
+    );
+    check(
+        v.verify(STD_BODY, &ok(STD_ID, "-5", STD_SIG), STD_TS),
+        Reason::MalformedHeader,
+    );
+    check(
+        v.verify(
+            STD_BODY,
+            &ok(STD_ID, "1614265330", "garbage-without-comma"),
+            STD_TS,
+        ),
+        Reason::MalformedHeader,
+    );
+    check(
+        v.verify(
+            STD_BODY,
+            &ok("id with spaces", "1614265330", STD_SIG),
+            STD_TS,
+        ),
+        Reason::MalformedHeader,
+    );
+    check(
+        v.verify(b"{\"test\": 1}", &ok(STD_ID, "1614265330", STD_SIG), STD_TS),
+        Reason::BadSignature,
+    );
+    check(
+        v.verify(STD_BODY, &ok(STD_ID, "1614265330", STD_SIG), STD_TS + 301),
+        Reason::TimestampTooOld,
+    );
+    check(
+        v.verify(STD_BODY, &ok(STD_ID, "1614265330", STD_SIG), STD_TS - 301),
+        Reason::TimestampTooNew,
+    );
+    check(
+        v.verify(&[b' '; 65], &ok(STD_ID, "1614265330", STD_SIG), STD_TS),
+        Reason::BodyTooLarge,
+    );
     // A correctly signed non-JSON body.
     let signed = v.sign(b"not json", Some("msg_1"), STD_TS).unwrap();
-    let hs = HeaderSet::from_pairs(v.header_names(), signed.iter().map(|(k, v)| (k.as_str(), v.as_bytes())));
+    let hs = HeaderSet::from_pairs(
+        v.header_names(),
+        signed.iter().map(|(k, v)| (k.as_str(), v.as_bytes())),
+    );
     check(v.verify(b"not json", &hs, STD_TS), Reason::MalformedJson);
     assert_eq!(seen.len(), Reason::ALL.len(), "{seen:?}");
 }
@@ -252,15 +453,28 @@ fn every_reason_code_is_reachable_for_standard() {
 #[test]
 fn stripe_reasons() {
     let v = stripe();
-    let case = |header: &str| reason(v.verify(STRIPE_BODY, &headers(&v, &[("Stripe-Signature", header)]), STRIPE_TS));
-    assert_eq!(reason(v.verify(STRIPE_BODY, &headers(&v, &[]), STRIPE_TS)), Reason::MissingHeader);
+    let case = |header: &str| {
+        reason(v.verify(
+            STRIPE_BODY,
+            &headers(&v, &[("Stripe-Signature", header)]),
+            STRIPE_TS,
+        ))
+    };
+    assert_eq!(
+        reason(v.verify(STRIPE_BODY, &headers(&v, &[]), STRIPE_TS)),
+        Reason::MissingHeader
+    );
     assert_eq!(case(""), Reason::MissingHeader);
     assert_eq!(case("v1=abcd"), Reason::MalformedHeader, "no t=");
     assert_eq!(case("t=1,t=2,v1=ab"), Reason::MalformedHeader, "two t=");
     assert_eq!(case("t=abc,v1=ab"), Reason::MalformedHeader);
     assert_eq!(case("t=1614000000,garbage"), Reason::MalformedHeader);
     assert_eq!(case("t=1614000000"), Reason::BadSignature, "no v1");
-    assert_eq!(case("t=1614000000,v1=zz"), Reason::BadSignature, "undecodable v1 is no match");
+    assert_eq!(
+        case("t=1614000000,v1=zz"),
+        Reason::BadSignature,
+        "undecodable v1 is no match"
+    );
 }
 
 #[test]
@@ -280,35 +494,65 @@ fn hmac_reasons_and_encodings() {
             .unwrap();
         let signed = v.sign(body, None, 0).unwrap();
         assert_eq!(signed[0].0, "X-Signature");
-        let hs = HeaderSet::from_pairs(v.header_names(), [("HTTP_X_SIGNATURE", signed[0].1.as_bytes())]);
+        let hs = HeaderSet::from_pairs(
+            v.header_names(),
+            [("HTTP_X_SIGNATURE", signed[0].1.as_bytes())],
+        );
         let event = v.verify(body, &hs, 0).unwrap();
         assert_eq!(event.event_type(), Some("order.paid"));
         assert_eq!(event.timestamp(), None);
-        assert!(event.id().starts_with("sha256:") && event.id().len() == 71, "{}", event.id());
+        assert!(
+            event.id().starts_with("sha256:") && event.id().len() == 71,
+            "{}",
+            event.id()
+        );
         assert_eq!(reason(v.verify(b"{}", &hs, 0)), Reason::BadSignature);
     }
     let v = github();
-    let case = |value: &str| reason(v.verify(b"{}", &headers(&v, &[("X-Hub-Signature-256", value)]), 0));
-    assert_eq!(reason(v.verify(b"{}", &headers(&v, &[]), 0)), Reason::MissingHeader);
-    assert_eq!(case("757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"), Reason::MalformedHeader);
+    let case =
+        |value: &str| reason(v.verify(b"{}", &headers(&v, &[("X-Hub-Signature-256", value)]), 0));
+    assert_eq!(
+        reason(v.verify(b"{}", &headers(&v, &[]), 0)),
+        Reason::MissingHeader
+    );
+    assert_eq!(
+        case("757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"),
+        Reason::MalformedHeader
+    );
     assert_eq!(case("sha256=not-hex"), Reason::MalformedHeader);
     assert_eq!(case("sha256=abcd"), Reason::BadSignature);
     // The prefix is matched case-insensitively, hex in either case.
     let v_sig = "SHA256=757107EA0EB2509FC211221CCE984B8A37570B6D7586C22C46F4379C8B043E17";
-    let err = v.verify(b"Hello, World!", &headers(&v, &[("x-hub-signature-256", v_sig)]), 0).unwrap_err();
+    let err = v
+        .verify(
+            b"Hello, World!",
+            &headers(&v, &[("x-hub-signature-256", v_sig)]),
+            0,
+        )
+        .unwrap_err();
     assert_eq!(err.reason(), Reason::MalformedJson, "signature accepted");
 }
 
 #[test]
 fn body_limit_is_inclusive() {
-    let v = WebhookVerifier::builder(Scheme::Hmac).secret("s").max_body_bytes(10).build().unwrap();
+    let v = WebhookVerifier::builder(Scheme::Hmac)
+        .secret("s")
+        .max_body_bytes(10)
+        .build()
+        .unwrap();
     let body = b"[1,2,3,44]";
     assert_eq!(body.len(), 10);
     let signed = v.sign(body, None, 0).unwrap();
-    let hs = HeaderSet::from_pairs(v.header_names(), [(signed[0].0.as_str(), signed[0].1.as_bytes())]);
+    let hs = HeaderSet::from_pairs(
+        v.header_names(),
+        [(signed[0].0.as_str(), signed[0].1.as_bytes())],
+    );
     assert!(v.verify(body, &hs, 0).is_ok());
     let err = v.verify(b"[1,2,3,444]", &hs, 0).unwrap_err();
-    assert_eq!((err.reason(), err.http_status()), (Reason::BodyTooLarge, 413));
+    assert_eq!(
+        (err.reason(), err.http_status()),
+        (Reason::BodyTooLarge, 413)
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -318,19 +562,36 @@ fn body_limit_is_inclusive() {
 #[test]
 fn event_type_and_id_fields() {
     let body = br#"{"kind":"a","type":"b","event":"c","uid":"u-1"}"#;
-    let v = WebhookVerifier::builder(Scheme::Hmac).secret("s").event_type_field("kind").id_field("uid").build().unwrap();
+    let v = WebhookVerifier::builder(Scheme::Hmac)
+        .secret("s")
+        .event_type_field("kind")
+        .id_field("uid")
+        .build()
+        .unwrap();
     let signed = v.sign(body, None, 0).unwrap();
-    let hs = HeaderSet::from_pairs(v.header_names(), [(signed[0].0.as_str(), signed[0].1.as_bytes())]);
+    let hs = HeaderSet::from_pairs(
+        v.header_names(),
+        [(signed[0].0.as_str(), signed[0].1.as_bytes())],
+    );
     let event = v.verify(body, &hs, 0).unwrap();
     assert_eq!((event.event_type(), event.id()), (Some("a"), "u-1"));
 
-    let v = WebhookVerifier::builder(Scheme::Hmac).secret("s").build().unwrap();
+    let v = WebhookVerifier::builder(Scheme::Hmac)
+        .secret("s")
+        .build()
+        .unwrap();
     let body = br#"{"event":"c"}"#;
     let signed = v.sign(body, None, 0).unwrap();
-    let hs = HeaderSet::from_pairs(v.header_names(), [(signed[0].0.as_str(), signed[0].1.as_bytes())]);
+    let hs = HeaderSet::from_pairs(
+        v.header_names(),
+        [(signed[0].0.as_str(), signed[0].1.as_bytes())],
+    );
     let event = v.verify(body, &hs, 0).unwrap();
     assert_eq!(event.event_type(), Some("c"), "falls back to \"event\"");
-    assert_eq!(event.id(), format!("sha256:{}", hex::encode(Sha256::digest(body))));
+    assert_eq!(
+        event.id(),
+        format!("sha256:{}", hex::encode(Sha256::digest(body)))
+    );
 }
 
 #[test]
@@ -338,7 +599,10 @@ fn stripe_without_id_in_body_falls_back_to_hash() {
     let v = stripe();
     let body = br#"{"type":"charge.succeeded"}"#;
     let signed = v.sign(body, None, 100).unwrap();
-    let hs = HeaderSet::from_pairs(v.header_names(), [(signed[0].0.as_str(), signed[0].1.as_bytes())]);
+    let hs = HeaderSet::from_pairs(
+        v.header_names(),
+        [(signed[0].0.as_str(), signed[0].1.as_bytes())],
+    );
     let event = v.verify(body, &hs, 100).unwrap();
     assert!(event.id().starts_with("sha256:"));
     assert_eq!(event.event_type(), Some("charge.succeeded"));
@@ -362,7 +626,11 @@ fn php_server_form_and_any_case() {
     let v = standard();
     let hs = headers(
         &v,
-        &[("HTTP_WEBHOOK_ID", STD_ID), ("Webhook-Timestamp", " 1614265330 "), ("WEBHOOK_SIGNATURE", STD_SIG)],
+        &[
+            ("HTTP_WEBHOOK_ID", STD_ID),
+            ("Webhook-Timestamp", " 1614265330 "),
+            ("WEBHOOK_SIGNATURE", STD_SIG),
+        ],
     );
     assert!(v.verify(STD_BODY, &hs, STD_TS).is_ok());
 }
@@ -372,7 +640,33 @@ fn conflicting_duplicates_are_malformed() {
     let v = standard();
     let mut hs = std_headers(STD_ID, "1614265330", STD_SIG);
     hs.offer(b"HTTP_WEBHOOK_TIMESTAMP", Cow::Borrowed(&b"1614265331"[..]));
-    assert_eq!(reason(v.verify(STD_BODY, &hs, STD_TS)), Reason::MalformedHeader);
+    assert_eq!(
+        reason(v.verify(STD_BODY, &hs, STD_TS)),
+        Reason::MalformedHeader
+    );
+}
+
+#[test]
+fn only_the_first_sixteen_entries_count() {
+    let v = standard();
+    let filler = vec!["v1a,AAAA"; 15].join(" ");
+    let header = format!("{filler} {STD_SIG}");
+    assert!(v
+        .verify(
+            STD_BODY,
+            &std_headers(STD_ID, "1614265330", &header),
+            STD_TS
+        )
+        .is_ok());
+    let header = format!("{filler} v2,x {STD_SIG}");
+    assert_eq!(
+        reason(v.verify(
+            STD_BODY,
+            &std_headers(STD_ID, "1614265330", &header),
+            STD_TS
+        )),
+        Reason::BadSignature
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -384,28 +678,59 @@ fn v1a_signatures_verify_with_the_public_key() {
     let seed = [5u8; 32];
     let signing = ed25519_dalek::SigningKey::from_bytes(&seed);
     let whsk = format!("whsk_{}", BASE64_STANDARD.encode(seed));
-    let whpk = format!("whpk_{}", BASE64_STANDARD.encode(signing.verifying_key().to_bytes()));
-    let sender = WebhookVerifier::builder(Scheme::Standard).secret(&whsk).build().unwrap();
-    let receiver = WebhookVerifier::builder(Scheme::Standard).secret(&whpk).build().unwrap();
+    let whpk = format!(
+        "whpk_{}",
+        BASE64_STANDARD.encode(signing.verifying_key().to_bytes())
+    );
+    let sender = WebhookVerifier::builder(Scheme::Standard)
+        .secret(&whsk)
+        .build()
+        .unwrap();
+    let receiver = WebhookVerifier::builder(Scheme::Standard)
+        .secret(&whpk)
+        .build()
+        .unwrap();
     let body = br#"{"type":"invoice.paid"}"#;
     let signed = sender.sign(body, Some("msg_ed"), 1_700_000_000).unwrap();
     assert!(signed[2].1.starts_with("v1a,"));
-    let hs = HeaderSet::from_pairs(receiver.header_names(), signed.iter().map(|(k, v)| (k.as_str(), v.as_bytes())));
+    let hs = HeaderSet::from_pairs(
+        receiver.header_names(),
+        signed.iter().map(|(k, v)| (k.as_str(), v.as_bytes())),
+    );
     let event = receiver.verify(body, &hs, 1_700_000_000).unwrap();
     assert_eq!(event.event_type(), Some("invoice.paid"));
-    assert_eq!(reason(receiver.verify(b"{\"type\":\"x\"}", &hs, 1_700_000_000)), Reason::BadSignature);
+    assert_eq!(
+        reason(receiver.verify(b"{\"type\":\"x\"}", &hs, 1_700_000_000)),
+        Reason::BadSignature
+    );
     // A 64-byte libsodium-style secret key works the same.
     let mut pair = seed.to_vec();
     pair.extend_from_slice(&signing.verifying_key().to_bytes());
     let whsk64 = format!("whsk_{}", BASE64_STANDARD.encode(&pair));
-    let sender64 = WebhookVerifier::builder(Scheme::Standard).secret(&whsk64).build().unwrap();
-    assert_eq!(sender64.sign(body, Some("msg_ed"), 1_700_000_000).unwrap(), signed);
+    let sender64 = WebhookVerifier::builder(Scheme::Standard)
+        .secret(&whsk64)
+        .build()
+        .unwrap();
+    assert_eq!(
+        sender64.sign(body, Some("msg_ed"), 1_700_000_000).unwrap(),
+        signed
+    );
     // Public keys cannot sign.
     assert!(receiver.sign(body, None, 1).is_err());
     // A mixed ring checks both kinds.
-    let mixed = WebhookVerifier::builder(Scheme::Standard).secret(STD_SECRET).secret(&whpk).build().unwrap();
+    let mixed = WebhookVerifier::builder(Scheme::Standard)
+        .secret(STD_SECRET)
+        .secret(&whpk)
+        .build()
+        .unwrap();
     assert!(mixed.verify(body, &hs, 1_700_000_000).is_ok());
-    assert!(mixed.verify(STD_BODY, &std_headers(STD_ID, "1614265330", STD_SIG), STD_TS).is_ok());
+    assert!(mixed
+        .verify(
+            STD_BODY,
+            &std_headers(STD_ID, "1614265330", STD_SIG),
+            STD_TS
+        )
+        .is_ok());
 }
 
 // ---------------------------------------------------------------------------
@@ -414,33 +739,78 @@ fn v1a_signatures_verify_with_the_public_key() {
 
 #[test]
 fn configuration_errors_name_the_option() {
-    let msg = |r: Result<WebhookVerifier, ConfigError>| r.expect_err("should be refused").message().to_owned();
+    let msg = |r: Result<WebhookVerifier, ConfigError>| {
+        r.expect_err("should be refused").message().to_owned()
+    };
     assert!(msg(WebhookVerifier::builder(Scheme::Standard).build()).contains("\"secrets\""));
-    assert!(msg(WebhookVerifier::builder(Scheme::Standard).secret("whsec_!!!").build()).contains("secret #1"));
-    assert!(msg(WebhookVerifier::builder(Scheme::Standard).secret("whsec_").build()).contains("empty"));
+    assert!(msg(WebhookVerifier::builder(Scheme::Standard)
+        .secret("whsec_!!!")
+        .build())
+    .contains("secret #1"));
+    assert!(msg(WebhookVerifier::builder(Scheme::Standard)
+        .secret("whsec_")
+        .build())
+    .contains("empty"));
     assert!(msg(WebhookVerifier::builder(Scheme::Stripe).secret("").build()).contains("empty"));
-    assert!(msg(WebhookVerifier::builder(Scheme::Standard).secret(STD_SECRET).tolerance_s(0).build()).contains("tolerance_s"));
-    assert!(msg(WebhookVerifier::builder(Scheme::Standard).secret(STD_SECRET).tolerance_s(86_401).build()).contains("86401 given"));
-    assert!(msg(WebhookVerifier::builder(Scheme::Standard).secret(STD_SECRET).max_body_bytes(0).build()).contains("max_body_bytes"));
-    assert!(msg(WebhookVerifier::builder(Scheme::Standard).secret(STD_SECRET).prefix("sha256=").build())
-        .contains("option \"prefix\" applies only to scheme \"hmac\""));
-    assert!(msg(WebhookVerifier::builder(Scheme::Standard).secret(STD_SECRET).id_field("id").build()).contains("id_field"));
-    assert!(msg(WebhookVerifier::builder(Scheme::Hmac).secret("s").signature_header("Bad Header").build())
-        .contains("\"Bad Header\""));
-    assert!(msg(WebhookVerifier::builder(Scheme::Standard).secret("whpk_AAAA").build()).contains("32 bytes"));
-    assert!("nope".parse::<Scheme>().unwrap_err().message().contains("\"nope\" given"));
-    assert!("hex".parse::<SignatureEncoding>().is_ok() && "b64".parse::<SignatureEncoding>().is_err());
+    assert!(msg(WebhookVerifier::builder(Scheme::Standard)
+        .secret(STD_SECRET)
+        .tolerance_s(0)
+        .build())
+    .contains("tolerance_s"));
+    assert!(msg(WebhookVerifier::builder(Scheme::Standard)
+        .secret(STD_SECRET)
+        .tolerance_s(86_401)
+        .build())
+    .contains("86401 given"));
+    assert!(msg(WebhookVerifier::builder(Scheme::Standard)
+        .secret(STD_SECRET)
+        .max_body_bytes(0)
+        .build())
+    .contains("max_body_bytes"));
+    assert!(msg(WebhookVerifier::builder(Scheme::Standard)
+        .secret(STD_SECRET)
+        .prefix("sha256=")
+        .build())
+    .contains("option \"prefix\" applies only to scheme \"hmac\""));
+    assert!(msg(WebhookVerifier::builder(Scheme::Standard)
+        .secret(STD_SECRET)
+        .id_field("id")
+        .build())
+    .contains("id_field"));
+    assert!(msg(WebhookVerifier::builder(Scheme::Hmac)
+        .secret("s")
+        .signature_header("Bad Header")
+        .build())
+    .contains("\"Bad Header\""));
+    assert!(msg(WebhookVerifier::builder(Scheme::Standard)
+        .secret("whpk_AAAA")
+        .build())
+    .contains("32 bytes"));
+    assert!("nope"
+        .parse::<Scheme>()
+        .unwrap_err()
+        .message()
+        .contains("\"nope\" given"));
+    assert!(
+        "hex".parse::<SignatureEncoding>().is_ok() && "b64".parse::<SignatureEncoding>().is_err()
+    );
     assert!("sha512".parse::<HmacAlgorithm>().is_ok() && "md5".parse::<HmacAlgorithm>().is_err());
 }
 
 #[test]
 fn secrets_never_appear_in_debug_or_errors() {
-    let v = WebhookVerifier::builder(Scheme::Hmac).secret("hunter2-very-secret").build().unwrap();
+    let v = WebhookVerifier::builder(Scheme::Hmac)
+        .secret("hunter2-very-secret")
+        .build()
+        .unwrap();
     let shown = format!("{v:?}");
     assert!(!shown.contains("hunter2"), "{shown}");
     let builder = WebhookVerifier::builder(Scheme::Stripe).secret("hunter2-very-secret");
     assert!(!format!("{builder:?}").contains("hunter2"));
-    let err = WebhookVerifier::builder(Scheme::Standard).secret("whsec_hunter2!!").build().unwrap_err();
+    let err = WebhookVerifier::builder(Scheme::Standard)
+        .secret("whsec_hunter2!!")
+        .build()
+        .unwrap_err();
     assert!(!err.message().contains("hunter2"), "{err}");
 }
 
@@ -449,10 +819,18 @@ fn bad_signature_message_reveals_no_signature() {
     let v = standard();
     let expected_b64 = &STD_SIG[3..];
     let wrong_body = br#"{"test": 1}"#;
-    let err = v.verify(wrong_body, &std_headers(STD_ID, "1614265330", STD_SIG), STD_TS).unwrap_err();
+    let err = v
+        .verify(
+            wrong_body,
+            &std_headers(STD_ID, "1614265330", STD_SIG),
+            STD_TS,
+        )
+        .unwrap_err();
     assert!(!err.message().contains(expected_b64), "{err}");
     // Nor the signature that *would* have been right for the wrong body.
-    let right_for_wrong_body = v.sign(wrong_body, Some(STD_ID), STD_TS).unwrap()[2].1.clone();
+    let right_for_wrong_body = v.sign(wrong_body, Some(STD_ID), STD_TS).unwrap()[2]
+        .1
+        .clone();
     assert!(!err.message().contains(&right_for_wrong_body[3..]), "{err}");
 }
 
