@@ -11,6 +11,7 @@ use ext_php_rs::types::{ZendCallable, ZendHashTable, Zval};
 
 use crate::convert::{bytes_to_zval, headers_to_array, json_to_zval, zval_to_json};
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
+use crate::php_options::entries;
 
 /// Where attempt records go besides the request log: a PHP callable, called once
 /// per attempt after the call returns (PHP code can't run on the I/O threads).
@@ -57,8 +58,8 @@ pub fn http_error(e: &conduit_http::Error) -> ConduitThrow {
 fn options_to_json(options: Option<&ZendHashTable>, skip: &[&str]) -> PhpResult<(serde_json::Value, Option<&'static str>)> {
     let mut map = serde_json::Map::new();
     if let Some(ht) = options {
-        for (key, value) in ht.iter() {
-            let name = key.to_string();
+        for (key, value) in entries(ht) {
+            let name = key.to_utf8().ok_or_else(|| config_error(format!("Option name {} is not valid UTF-8.", key.quoted())))?;
             if skip.contains(&name.as_str()) {
                 continue;
             }
@@ -188,22 +189,23 @@ impl PhpApiClient {
     pub fn send_many(&mut self, requests: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
         let mut concurrency = conduit_http::DEFAULT_CONCURRENCY;
         if let Some(o) = options {
-            for (key, value) in o.iter() {
-                match key.to_string().as_str() {
+            for (key, value) in entries(o) {
+                match key.to_utf8().unwrap_or_default().as_str() {
                     "concurrency" => match value.long() {
                         Some(n) if (1..=10_000).contains(&n) => concurrency = n as usize,
                         _ => return Err(config_error("Option \"concurrency\" must be an integer from 1 to 10000.")),
                     },
-                    other => {
+                    _ => {
                         return Err(config_error(format!(
-                            "Unknown option \"{other}\" for sendMany. Allowed options are: concurrency."
+                            "Unknown option {} for sendMany. Allowed options are: concurrency.",
+                            key.quoted()
                         )))
                     }
                 }
             }
         }
         let mut specs = Vec::with_capacity(requests.len());
-        for (index, (_, entry)) in requests.iter().enumerate() {
+        for (index, (_, entry)) in entries(requests).into_iter().enumerate() {
             specs.push(request_from_entry(entry, index)?);
         }
         self.client.rebind_after_fork().map_err(|e| PhpException::from(http_error(&e)))?;
@@ -235,7 +237,7 @@ impl PhpApiClient {
 fn request_from_entry(entry: &Zval, index: usize) -> PhpResult<RequestSpec> {
     let bad = || config_error(format!("Request #{index} must be [method, path, options?] or ['method' => …, 'path' => …, 'options' => […]]."));
     let ht = entry.array().ok_or_else(bad)?;
-    let (method, path, options) = if ht.has_sequential_keys() {
+    let (method, path, options) = if crate::convert::is_list(ht) {
         (ht.get_index(0), ht.get_index(1), ht.get_index(2))
     } else {
         (ht.get("method"), ht.get("path"), ht.get("options"))

@@ -2,8 +2,10 @@
 //! `serde_json::Value`, so the core validates them without knowing about zvals.
 
 use ext_php_rs::boxed::ZBox;
-use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
+use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{Map, Number, Value};
+
+use crate::php_options::entries;
 
 /// Deeper than any sane payload; stops self-referencing arrays from recursing forever.
 const MAX_DEPTH: usize = 128;
@@ -52,31 +54,32 @@ fn to_json(zv: &Zval, path: &str, depth: usize) -> Result<Value, String> {
             return to_json(&serialized, path, depth + 1);
         }
         let props = obj.get_properties().map_err(|_| format!("\"{path}\" is an object of class {class} without readable properties"))?;
-        let mut map = Map::new();
-        for (key, value) in props.iter() {
-            let name = key_to_string(&key);
-            map.insert(name.clone(), to_json(value, &format!("{path}.{name}"), depth + 1)?);
-        }
-        return Ok(Value::Object(map));
+        return object_entries_to_json(props, path, depth);
     }
     Err(format!("\"{path}\" has a type JSON cannot hold ({:?})", zv.get_type()))
 }
 
-fn key_to_string(key: &ArrayKey<'_>) -> String {
-    key.to_string()
-}
-
 fn array_to_json(ht: &ZendHashTable, path: &str, depth: usize) -> Result<Value, String> {
-    if ht.has_sequential_keys() {
+    if is_list(ht) {
         let mut items = Vec::with_capacity(ht.len());
-        for (i, (_, value)) in ht.iter().enumerate() {
+        for (i, (_, value)) in entries(ht).into_iter().enumerate() {
             items.push(to_json(value, &format!("{path}.{i}"), depth + 1)?);
         }
         return Ok(Value::Array(items));
     }
+    object_entries_to_json(ht, path, depth)
+}
+
+/// `array_is_list()`: keys 0, 1, 2… in order. (ext-php-rs' `has_sequential_keys`
+/// panics on a binary string key.)
+pub fn is_list(ht: &ZendHashTable) -> bool {
+    entries(ht).iter().enumerate().all(|(i, (key, _))| matches!(key, crate::php_options::Key::Int(k) if *k == i as i64))
+}
+
+fn object_entries_to_json(ht: &ZendHashTable, path: &str, depth: usize) -> Result<Value, String> {
     let mut map = Map::new();
-    for (key, value) in ht.iter() {
-        let name = key_to_string(&key);
+    for (key, value) in entries(ht) {
+        let name = key.to_utf8().ok_or_else(|| format!("\"{path}\" has a key that is not valid UTF-8: {}", key.quoted()))?;
         let child = to_json(value, &format!("{path}.{name}"), depth + 1)?;
         map.insert(name, child);
     }

@@ -7,10 +7,14 @@ mod api_client;
 mod convert;
 mod exceptions;
 mod info;
+mod php_options;
 mod store_sink;
 // -- binding modules (one per PHP class family) --
 mod secret_box;
 mod webhook;
+mod request_log;
+mod store;
+mod sync_queue;
 // (bindings: add `mod xyz;` lines here)
 
 use ext_php_rs::prelude::*;
@@ -34,5 +38,9 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<webhook::PhpWebhookSecurity>()
         .class::<webhook::PhpWebhookEvent>()
         .class::<secret_box::PhpSecretBox>()
+        .class::<store::PhpStore>()
+        .class::<sync_queue::PhpSyncQueue>()
+        .class::<sync_queue::PhpJob>()
+        .class::<request_log::PhpRequestLog>()
         // (bindings: add `.class::<T>()` lines here)
 }

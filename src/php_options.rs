@@ -1,4 +1,4 @@
-//! PHP-side helpers shared by the security bindings (`webhook.rs`, `secret_box.rs`):
+//! PHP-side helpers shared by the bindings:
 //! closed option arrays, binary-safe string arguments, and marking parameters
 //! `#[\SensitiveParameter]`.
 //!
@@ -157,6 +157,14 @@ impl Key {
                     .map(|s| s.as_bytes().to_vec())
                     .unwrap_or_default(),
             ),
+        }
+    }
+
+    /// The key as text; `None` for a string key that is not UTF-8.
+    pub fn to_utf8(&self) -> Option<String> {
+        match self {
+            Key::Int(i) => Some(i.to_string()),
+            Key::Str(s) => String::from_utf8(s.clone()).ok(),
         }
     }
 

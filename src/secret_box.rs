@@ -11,7 +11,7 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
 use crate::webhook::config_exception;
-use crate::webhook::php_options::{
+use crate::php_options::{
     entries, mark_sensitive_parameter, opt_string, quote, reject_unknown, sentence, type_name,
     Bytes, Key, StringReturn,
 };

