@@ -134,7 +134,13 @@ fn describe_failure(error: &Zval) -> PhpResult<(String, FailDefaults)> {
         }
     } else if is(ExceptionClass::Api) {
         // Other 4xx are business errors: retrying sends the same refused request.
-        let status = object.try_call_method("getStatusCode", vec![]).ok().and_then(|v| v.long()).unwrap_or(0);
+        let status = object
+            .try_call_method("getStatusCode", vec![])
+            .ok()
+            .and_then(|v| v.long())
+            .filter(|s| *s != 0)
+            .or_else(|| object.try_call_method("getCode", vec![]).ok().and_then(|v| v.long()))
+            .unwrap_or(0);
         defaults.retryable = !(400..500).contains(&status) || matches!(status, 408 | 425 | 429);
     } else if is(ExceptionClass::Config) {
         defaults.retryable = false;

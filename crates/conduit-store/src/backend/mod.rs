@@ -279,7 +279,7 @@ pub(crate) fn refused(op: &str, id: i64, state: Option<JobState>, token: Option<
             state.status,
             expected,
             if state.status == JobStatus::Pending && expected == JobStatus::Running {
-                " (its lease expired and it was returned to the queue)"
+                " (it was already failed or released, or its lease expired)"
             } else {
                 ""
             }
