@@ -6,6 +6,7 @@ namespace Conduit\Tests\Http;
 use Conduit\ApiClient;
 use Conduit\ApiException;
 use Conduit\CircuitOpenException;
+use Conduit\ConfigException;
 use Conduit\Response;
 use Conduit\TransportException;
 use Conduit\Tests\Support\MockApi;
@@ -243,5 +244,33 @@ final class ApiClientTest extends TestCase
         } catch (TransportException $e) {
             self::assertLessThan(1.0, microtime(true) - $start);
         }
+    }
+
+    public function testProxyCarriesTheRequest(): void
+    {
+        $prefix = MockApi::prefix();
+        // The mock answers absolute-form requests like a forward proxy would forward them.
+        $client = new ApiClient('http://erp.invalid/api', ['proxy' => MockApi::get()->url()]);
+        self::assertSame(200, $client->send('GET', "$prefix/via-proxy")->getStatus());
+        $seen = MockApi::get()->requests("/api$prefix");
+        self::assertSame('erp.invalid', $seen[0]['headers']['host']);
+    }
+
+    public function testTlsIsVerifiedAndCaFileIsValidated(): void
+    {
+        $garbage = tempnam(sys_get_temp_dir(), 'ca');
+        file_put_contents($garbage, "not a certificate\n");
+        try {
+            new ApiClient('https://a.test', ['ca_file' => $garbage]);
+            self::fail('expected ConfigException');
+        } catch (ConfigException $e) {
+            self::assertStringContainsString('ca_file', $e->getMessage());
+        } finally {
+            unlink($garbage);
+        }
+        // https:// to a plain-HTTP server: the TLS handshake fails, nothing is sent in clear.
+        $port = parse_url(MockApi::get()->url(), PHP_URL_PORT);
+        $this->expectException(TransportException::class);
+        (new ApiClient("https://127.0.0.1:$port", ['retry' => ['max_attempts' => 1]]))->send('GET', MockApi::prefix() . '/tls');
     }
 }
