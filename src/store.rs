@@ -85,7 +85,6 @@ impl Drop for PhpStore {
 
 /// The request-log sink of `value` when it is a `Conduit\Store` (the ApiClient
 /// `log` option); `None` for anything else.
-#[allow(dead_code)] // called by store_sink.rs once the lead wires ApiClient(['log' => $store])
 pub fn attempt_sink_of(value: &Zval) -> Option<Arc<dyn AttemptSink>> {
     <&PhpStore as FromZval>::from_zval(value).map(|php| php.store.attempt_sink())
 }

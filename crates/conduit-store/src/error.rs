@@ -31,6 +31,8 @@ pub struct Error {
 
 struct Inner {
     kind: Kind,
+    /// A database error that may go away by itself (busy, locked, connection lost).
+    transient: bool,
     message: String,
     source: Option<Box<dyn StdError + Send + Sync>>,
 }
@@ -40,7 +42,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     fn new(kind: Kind, message: impl Into<String>) -> Self {
-        Self { inner: Box::new(Inner { kind, message: message.into(), source: None }) }
+        Self { inner: Box::new(Inner { kind, transient: false, message: message.into(), source: None }) }
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {
@@ -71,10 +73,18 @@ impl Error {
         Self {
             inner: Box::new(Inner {
                 kind: Kind::Database,
+                transient: false,
                 message: format!("cannot {context}: {reason}{hint}"),
                 source: Some(Box::new(source)),
             }),
         }
+    }
+
+    /// Marks a database error as one that may pass by itself (lock contention, lost
+    /// connection), as opposed to a statement the database refuses.
+    pub(crate) fn transient(mut self) -> Self {
+        self.inner.transient = true;
+        self
     }
 
     /// A database-side failure without a driver error object (a timeout we measured).
@@ -90,6 +100,12 @@ impl Error {
     /// True when the database could not be reached or refused the statement.
     pub fn is_database(&self) -> bool {
         self.inner.kind == Kind::Database
+    }
+
+    /// True for database errors that may go away by themselves: busy/locked,
+    /// lock wait timeout, deadlock, lost or refused connection.
+    pub fn is_transient(&self) -> bool {
+        self.inner.transient
     }
 
     /// True when the job or record does not exist.

@@ -80,6 +80,19 @@ fn server_code(e: &mysql::Error) -> Option<u16> {
     }
 }
 
+/// Lock wait timeout, deadlock, "server has gone away", "lost connection".
+const TRANSIENT_CODES: &[u16] = &[1205, 1213, 2006, 2013];
+
+fn db_error(context: &str, e: mysql::Error) -> Error {
+    let transient = e.is_connectivity_error() || server_code(&e).is_some_and(|c| TRANSIENT_CODES.contains(&c));
+    let err = Error::database(context, e);
+    if transient {
+        err.transient()
+    } else {
+        err
+    }
+}
+
 fn value(p: &Param) -> Value {
     match p {
         Param::Int(i) => Value::Int(*i),
@@ -219,7 +232,7 @@ impl MariaDbBackend {
     }
 
     fn conn(&self, context: &str) -> Result<PooledConn> {
-        self.pool.get_conn().map_err(|e| Error::database(context, e))
+        self.pool.get_conn().map_err(|e| db_error(context, e))
     }
 
     /// One statement outside a transaction (autocommit).
@@ -227,7 +240,7 @@ impl MariaDbBackend {
         let mut conn = self.conn(context)?;
         match f(&mut conn) {
             Ok(v) => Ok(v),
-            Err(Abort::Db(e)) => Err(Error::database(context, e)),
+            Err(Abort::Db(e)) => Err(db_error(context, e)),
             Err(Abort::Refused(e)) => Err(e),
         }
     }
@@ -247,7 +260,7 @@ impl MariaDbBackend {
             match outcome {
                 Ok(v) => return Ok(v),
                 Err(Abort::Db(e)) if server_code(&e) == Some(ER_LOCK_DEADLOCK) && attempt < DEADLOCK_RETRIES => continue,
-                Err(Abort::Db(e)) => return Err(Error::database(context, e)),
+                Err(Abort::Db(e)) => return Err(db_error(context, e)),
                 Err(Abort::Refused(e)) => return Err(e),
             }
         }

@@ -74,6 +74,19 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
     e.sqlite_error().is_some_and(|err| err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
 
+fn db_error(context: &str, e: rusqlite::Error) -> Error {
+    let busy = matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    );
+    let err = Error::database(context, e);
+    if busy {
+        err.transient()
+    } else {
+        err
+    }
+}
+
 fn read_job(row: &Row<'_>) -> rusqlite::Result<JobRow> {
     Ok(JobRow {
         id: row.get(0)?,
@@ -156,7 +169,7 @@ impl SqliteBackend {
         let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match f(&mut conn) {
             Ok(v) => Ok(v),
-            Err(Abort::Db(e)) => Err(Error::database(context, e)),
+            Err(Abort::Db(e)) => Err(db_error(context, e)),
             Err(Abort::Refused(e)) => Err(e),
         }
     }

@@ -194,7 +194,7 @@ impl LogWriter {
         }
         match ack_rx.recv_deadline(deadline) {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(message)) => Err(Error::database_msg(format!("cannot write the request log ({}): {message}", self.label))),
+            Ok(Err(message)) => Err(Error::database_msg(format!("the request log ({}) could not be flushed: {message}", self.label))),
             Err(_) => Err(self.flush_error(timeout)),
         }
     }
@@ -367,7 +367,7 @@ fn write_batch(backend: &dyn Backend, batch: &mut Vec<LogRow>, shared: &Shared, 
             Err(e) => {
                 shared.write_errors.fetch_add(1, Ordering::Relaxed);
                 shared.set_error(e.message().to_string());
-                if backend.ping().is_ok() {
+                if !e.is_transient() && backend.ping().is_ok() {
                     // Reachable but refused: after a second failure, write row by row and
                     // drop only the rows the database rejects.
                     rejected_rounds += 1;
