@@ -271,6 +271,16 @@ impl PhpSyncQueue {
         self.queue.ack(id, result.as_ref()).map_err(store_error)
     }
 
+    /// Acks several running jobs in one transaction (one commit instead of one per
+    /// job). Returns the ids that could not be acked — gone, not running, or taken over
+    /// by another worker after their lease expired; empty when all were acked.
+    /// @param int[] $ids
+    /// @return int[]
+    /// @throws ConfigException|QueueException
+    pub fn ack_many(&self, ids: Vec<i64>) -> PhpResult<Vec<i64>> {
+        self.queue.ack_many(&ids).map_err(store_error)
+    }
+
     /// Records a failed attempt; returns the job's new status ("pending" when it will
     /// be retried, "failed" when dead-lettered). $error is a string or a Throwable
     /// (a RateLimitException's retry-after is honoured, other 4xx ApiExceptions are

@@ -272,18 +272,17 @@ impl ApiClient {
         let body = Self::body_bytes(spec);
         let method = reqwest::Method::from_bytes(spec.method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let timeout = spec.timeout.unwrap_or(self.config.timeout);
-        let mut request = self.http.request(method, url.clone()).headers(headers.clone());
+        // Records cost redaction work: build them only when someone listens.
+        let mut record = (!self.sinks.is_empty() || extra_sink.is_some())
+            .then(|| self.new_record(spec, &url, &headers, &body, attempt, correlation_id, started_at));
+        let mut request = self.http.request(method, url).headers(headers);
         if !timeout.is_zero() {
             request = request.timeout(timeout);
         }
         if !body.is_empty() {
-            request = request.body(body.clone());
+            request = request.body(body);
         }
         self.process.requests_sent.fetch_add(1, Ordering::Relaxed);
-
-        // Records cost redaction work: build them only when someone listens.
-        let mut record = (!self.sinks.is_empty() || extra_sink.is_some())
-            .then(|| self.new_record(spec, &url, &headers, &body, attempt, correlation_id, started_at));
         let result = match request.send().await {
             Ok(resp) => self.read_response(resp, &spec.method, timeout, start).await,
             Err(e) => Err(classify(&e, timeout)),
@@ -362,7 +361,7 @@ impl ApiClient {
         start: Instant,
     ) -> Result<Response, AttemptResult> {
         let status = resp.status().as_u16();
-        let url = self.config.redactor.url(resp.url().as_str());
+        let url = self.config.redactor.url_of(resp.url());
         let headers: Vec<(String, String)> = resp
             .headers()
             .iter()

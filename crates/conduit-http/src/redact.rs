@@ -67,6 +67,15 @@ impl Redactor {
             .collect()
     }
 
+    /// Like [`Redactor::url`] for an already parsed URL; skips the work when there is
+    /// nothing a secret could hide in (no query, no password, no configured literal).
+    pub fn url_of(&self, url: &url::Url) -> String {
+        if url.query().is_none() && url.password().is_none() && self.literals.is_empty() {
+            return url.as_str().to_owned();
+        }
+        self.url(url.as_str())
+    }
+
     /// Redacts a URL's secret query parameters and credentials.
     pub fn url(&self, raw: &str) -> String {
         let Ok(mut url) = url::Url::parse(raw) else {

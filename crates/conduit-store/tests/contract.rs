@@ -164,6 +164,24 @@ mod contract {
         assert!(err.is_not_found(), "{err}");
     }
 
+    pub fn ack_many_acks_what_is_held_and_names_the_rest(store: &Store, _: &str) {
+        let q = queue(store, json!({}));
+        let ids: Vec<i64> = (0..4).map(|i| q.push("t", &json!(i), Some(&json!({"dedupe_key": format!("k{i}")}))).unwrap().id).collect();
+        assert_eq!(q.claim(3, None).unwrap().len(), 3);
+        q.delete(ids[2]).unwrap();
+        let refused = q.ack_many(&[ids[0], ids[1], ids[2], ids[3], 999_999]).unwrap();
+        assert_eq!(refused, vec![ids[2], ids[3], 999_999], "deleted, pending (never claimed) and unknown");
+        for id in &ids[..2] {
+            let job = q.get(*id).unwrap().unwrap();
+            assert_eq!(job.status, JobStatus::Done);
+            assert!(job.processing_ms.is_some());
+        }
+        // Their dedupe keys are free again.
+        assert!(!q.push("t", &json!(0), Some(&json!({"dedupe_key": "k0"}))).unwrap().deduplicated);
+        assert!(q.ack_many(&[]).unwrap().is_empty());
+        assert!(q.ack_many(&[0]).unwrap_err().is_config());
+    }
+
     pub fn dedupe_returns_the_live_job(store: &Store, _: &str) {
         let q = queue(store, json!({}));
         let a = q.push("t", &json!(1), Some(&json!({"dedupe_key": "order:42"}))).unwrap();
@@ -587,6 +605,7 @@ macro_rules! all_contract_tests {
         store_contract_tests!($engine, $fixture, [
             migrate_is_versioned_and_idempotent,
             push_claim_ack_round_trip,
+            ack_many_acks_what_is_held_and_names_the_rest,
             dedupe_returns_the_live_job,
             groups_run_one_at_a_time_in_push_order,
             priorities_then_due_time,

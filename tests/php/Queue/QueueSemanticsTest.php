@@ -57,6 +57,17 @@ final class QueueSemanticsTest extends StoreTestCase
         self::assertNull($q->get(999999));
     }
 
+    public function testAckManyAcksTheHeldJobsAndNamesTheRest(): void
+    {
+        $q = $this->queue();
+        $ids = $q->pushMany([['t', []], ['t', []], ['t', []], ['t', []]]);
+        $claimed = array_map(fn(Job $j) => $j->id, $q->claim(3));
+        $q->delete($claimed[2]);
+        self::assertSame([$claimed[2], $ids[3]], $q->ackMany([...$claimed, $ids[3]]));
+        self::assertSame(2, $q->count(['status' => 'done']));
+        self::assertSame([], $q->ackMany([]));
+    }
+
     public function testDedupeKeyReturnsTheLiveJob(): void
     {
         $q = $this->queue();

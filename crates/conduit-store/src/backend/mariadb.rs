@@ -23,7 +23,7 @@ use mysql::prelude::Queryable;
 use mysql::{OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, PooledConn, Row, Transaction, TxOpts, Value};
 
 use super::{
-    clip_error, job_order_sql, job_where, log_order_sql, log_where, placeholders, refused, ClaimRequest, Failure,
+    clip_error, id_list, job_order_sql, split_acks, job_where, log_order_sql, log_where, placeholders, refused, ClaimRequest, Failure,
     JobRow, JobState, JobStore, LogStore, Migrator, Param, JOB_COLUMNS, LEASE_EXPIRED, LOG_COLUMNS,
     LOG_INSERT_COLUMNS, PURGE_CHUNK, RECOVER_BATCH, RECOVER_EVERY_MS,
 };
@@ -118,11 +118,6 @@ fn opt_text(v: Option<&str>) -> Value {
 
 fn text(s: &str) -> Value {
     Value::Bytes(s.as_bytes().to_vec())
-}
-
-/// `1, 2, 3` — ids are integers, so they are inlined (no per-count statement to prepare).
-fn id_list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// Takes column `i` of a row as `T`; a NULL or mistyped cell is a corrupt row.
@@ -550,6 +545,34 @@ impl JobStore for MariaDbBackend {
                  finished_at = ?, processing_ms = ? - COALESCE(started_at, ?), updated_at = ?",
                 vec![opt_text(result), Value::Int(now), Value::Int(now), Value::Int(now), Value::Int(now)],
             )
+        })
+    }
+
+    fn ack_many(&self, acks: &[(i64, Option<i64>)], now: i64) -> Result<Vec<i64>> {
+        let ids: Vec<i64> = acks.iter().map(|(id, _)| *id).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = id_list(&ids);
+        self.tx("ack jobs", |tx| {
+            let running: Vec<(i64, Option<i64>)> = tx.query(format!(
+                "SELECT id, lease_token FROM {} WHERE id IN ({list}) AND status = 'running' FOR UPDATE",
+                self.jobs
+            ))?;
+            let (accepted, refused) = split_acks(acks, &running);
+            if !accepted.is_empty() {
+                tx.exec_drop(
+                    format!(
+                        "UPDATE {} SET status = 'done', result = NULL, lease_until = NULL, lease_token = NULL, \
+                         dedupe_active = NULL, finished_at = ?, processing_ms = ? - COALESCE(started_at, ?), updated_at = ? \
+                         WHERE id IN ({})",
+                        self.jobs,
+                        id_list(&accepted)
+                    ),
+                    (now, now, now, now),
+                )?;
+            }
+            Ok(refused)
         })
     }
 

@@ -52,6 +52,9 @@ pub(crate) trait JobStore: Send + Sync {
     fn claim(&self, claim: &ClaimRequest, now: i64) -> Result<Vec<Job>>;
     /// `running → done`, keeping `result` (JSON text).
     fn ack(&self, id: i64, token: Option<i64>, result: Option<&str>, now: i64) -> Result<()>;
+    /// Acks many running jobs in one transaction; returns the ids it refused (not
+    /// running, gone, or leased under another token).
+    fn ack_many(&self, acks: &[(i64, Option<i64>)], now: i64) -> Result<Vec<i64>>;
     /// `running → pending` (retry with backoff) or `running → failed` (dead letter).
     fn fail(&self, id: i64, token: Option<i64>, failure: &Failure, now: i64) -> Result<FailOutcome>;
     /// `running → pending` after `delay_ms`, not counting the attempt.
@@ -344,6 +347,27 @@ impl JobRow {
     }
 }
 
+/// Of the running jobs found (`id`, `lease_token`), those whose token matches what
+/// the caller holds (or who holds none): (accepted, refused).
+pub(crate) fn split_acks(acks: &[(i64, Option<i64>)], running: &[(i64, Option<i64>)]) -> (Vec<i64>, Vec<i64>) {
+    let mut accepted = Vec::with_capacity(acks.len());
+    let mut refused = Vec::new();
+    for (id, token) in acks {
+        let held = running.iter().any(|(rid, rtoken)| rid == id && (token.is_none() || rtoken == token));
+        if held && !accepted.contains(id) {
+            accepted.push(*id);
+        } else if !held {
+            refused.push(*id);
+        }
+    }
+    (accepted, refused)
+}
+
+/// `1, 2, 3` — ids are integers, so they are inlined (no per-count statement to prepare).
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+}
+
 /// Error text kept on a job whose worker vanished.
 pub(crate) const LEASE_EXPIRED: &str = "lease expired";
 
@@ -372,6 +396,14 @@ pub(crate) fn clip_error(error: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acks_are_split_by_lease_token() {
+        // (id, token held by the caller) vs (id, token in the row) of running jobs
+        let acks = [(1, Some(7)), (2, Some(7)), (3, None), (4, Some(7)), (1, Some(7))];
+        let running = [(1, Some(7)), (2, Some(8)), (3, Some(9))];
+        assert_eq!(split_acks(&acks, &running), (vec![1, 3], vec![2, 4]));
+    }
 
     #[test]
     fn like_patterns_escape_wildcards() {

@@ -18,7 +18,7 @@ use rusqlite::types::ToSqlOutput;
 use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension, Row, ToSql, TransactionBehavior};
 
 use super::{
-    clip_error, job_order_sql, job_where, log_order_sql, log_where, placeholders, refused, ClaimRequest, Failure,
+    clip_error, id_list, job_order_sql, split_acks, job_where, log_order_sql, log_where, placeholders, refused, ClaimRequest, Failure,
     JobRow, JobState, JobStore, LogStore, Migrator, Param, JOB_COLUMNS, LEASE_EXPIRED, LOG_COLUMNS,
     LOG_INSERT_COLUMNS, PURGE_CHUNK, RECOVER_BATCH, RECOVER_EVERY_MS,
 };
@@ -425,6 +425,34 @@ impl JobStore for SqliteBackend {
                  finished_at = ?2, processing_ms = ?2 - COALESCE(started_at, ?2), updated_at = ?2",
                 &[&result, &now],
             )
+        })
+    }
+
+    fn ack_many(&self, acks: &[(i64, Option<i64>)], now: i64) -> Result<Vec<i64>> {
+        let ids: Vec<i64> = acks.iter().map(|(id, _)| *id).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = id_list(&ids);
+        self.write_tx("ack jobs", |tx| {
+            let running: Vec<(i64, Option<i64>)> = tx
+                .prepare(&format!("SELECT id, lease_token FROM {} WHERE id IN ({list}) AND status = 'running'", self.jobs))?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let (accepted, refused) = split_acks(acks, &running);
+            if !accepted.is_empty() {
+                tx.execute(
+                    &format!(
+                        "UPDATE {} SET status = 'done', result = NULL, lease_until = NULL, lease_token = NULL, \
+                         dedupe_active = NULL, finished_at = ?1, processing_ms = ?1 - COALESCE(started_at, ?1), updated_at = ?1 \
+                         WHERE id IN ({})",
+                        self.jobs,
+                        id_list(&accepted)
+                    ),
+                    [now],
+                )?;
+            }
+            Ok(refused)
         })
     }
 

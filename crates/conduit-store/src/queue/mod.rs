@@ -355,6 +355,28 @@ impl Queue {
         outcome
     }
 
+    /// Acks several running jobs in one transaction (no results kept). Returns the ids
+    /// it could not ack — gone, not running, or taken over after their lease expired;
+    /// empty when all were acked.
+    ///
+    /// # Errors
+    /// `Config` for a bad id or more than 1,000 ids; `Database` when the store fails
+    /// (then nothing was acked).
+    pub fn ack_many(&self, ids: &[i64]) -> Result<Vec<i64>> {
+        if ids.len() > MAX_CLAIM as usize {
+            return Err(Error::config(format!("SyncQueue::ackMany(): at most {MAX_CLAIM} ids per call, got {}", ids.len())));
+        }
+        for id in ids {
+            check_id(*id)?;
+        }
+        let acks: Vec<(i64, Option<i64>)> = ids.iter().map(|id| (*id, self.token(*id))).collect();
+        let refused = self.store.backend()?.ack_many(&acks, now_ms())?;
+        for id in ids {
+            self.forget(*id);
+        }
+        Ok(refused)
+    }
+
     fn finish<T>(&self, id: i64, outcome: &Result<T>) {
         // Forget the lease unless the database was unreachable (the caller may retry).
         if outcome.as_ref().err().is_none_or(|e| !e.is_database()) {
