@@ -106,6 +106,11 @@ fn record_to_array(r: &AttemptRecord) -> PhpResult<ZBox<ZendHashTable>> {
 }
 
 impl PhpApiClient {
+    /// The core client, for other bindings that send through it (`SyncQueue::runDeliveries`).
+    pub(crate) fn core_mut(&mut self) -> &mut conduit_http::ApiClient {
+        &mut self.client
+    }
+
     /// Runs `f` with a collecting sink when a callable logger is set, then feeds the
     /// records to it in order. An exception from the logger wins over the result.
     fn with_log<T>(&self, f: impl FnOnce(Option<&dyn AttemptSink>) -> T) -> PhpResult<T> {

@@ -15,5 +15,18 @@ pub extern "C" fn php_module_info(_module: *mut ModuleEntry) {
     info_table_row!("HTTP client", "reqwest 0.12 (hyper 1, HTTP/1.1 + HTTP/2)");
     info_table_row!("TLS backend", "rustls (ring), system CA store");
     info_table_row!("connection pool", pools.as_str());
+    for writer in conduit_store::process::writers() {
+        let st = writer.stats();
+        let line = format!(
+            "{} written, {} pending, {} dropped, {} write errors{}",
+            st.written,
+            st.pending,
+            st.dropped,
+            st.write_errors,
+            if st.unreachable_since_ms.is_some() { " — database unreachable" } else { "" }
+        );
+        let label = format!("request log {}", writer.label());
+        info_table_row!(label.as_str(), line.as_str());
+    }
     info_table_end!();
 }

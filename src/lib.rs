@@ -3,19 +3,20 @@
 #![cfg_attr(windows, feature(abi_vectorcall))]
 #![allow(non_snake_case)] // PHP parameter names are the Rust names as written ($baseUrl).
 
-mod api_client;
+// Shared plumbing.
 mod convert;
 mod exceptions;
 mod info;
 mod php_options;
-mod store_sink;
-// -- binding modules (one per PHP class family) --
-mod secret_box;
-mod webhook;
+
+// One binding module per PHP class family.
+mod api_client;
 mod request_log;
+mod secret_box;
 mod store;
+mod store_sink;
 mod sync_queue;
-// (bindings: add `mod xyz;` lines here)
+mod webhook;
 
 use ext_php_rs::prelude::*;
 
@@ -28,11 +29,19 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
     0
 }
 
+/// At the end of every PHP request, write the request-log records this process
+/// still holds, so a page's log is complete when the page is (bounded wait).
+extern "C" fn request_shutdown(_ty: i32, _module_number: i32) -> i32 {
+    conduit_store::process::flush_all_writers(std::time::Duration::from_secs(2));
+    0
+}
+
 #[php_module]
 #[php(startup = startup)]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
         .info_function(info::php_module_info)
+        .request_shutdown_function(request_shutdown)
         .class::<api_client::PhpApiClient>()
         .class::<api_client::PhpResponse>()
         .class::<webhook::PhpWebhookSecurity>()
@@ -42,5 +51,4 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<sync_queue::PhpSyncQueue>()
         .class::<sync_queue::PhpJob>()
         .class::<request_log::PhpRequestLog>()
-        // (bindings: add `.class::<T>()` lines here)
 }

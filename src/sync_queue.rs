@@ -57,10 +57,10 @@ pub struct PhpJob {
 impl PhpJob {
     fn from_job(job: Job) -> PhpResult<Self> {
         let payload = job.payload_value().map_err(store_error)?;
-        let result = match &job.result {
-            Some(text) => Some(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))),
-            None => None,
-        };
+        let result = job
+            .result
+            .as_ref()
+            .map(|text| serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone())));
         Ok(Self {
             id: job.id,
             job_type: job.job_type,
@@ -102,6 +102,28 @@ impl PhpJob {
 
 fn jobs_to_php(jobs: Vec<Job>) -> PhpResult<Vec<PhpJob>> {
     jobs.into_iter().map(PhpJob::from_job).collect()
+}
+
+/// The body of `SyncQueue::runDeliveries(ApiClient $client, array $options = [])`.
+pub(crate) fn run_deliveries(
+    queue: &PhpSyncQueue,
+    client: &mut conduit_http::ApiClient,
+    options: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    use conduit_store::delivery::{run_deliveries as run, RunOptions};
+    let options = array_to_options(options, &[])?;
+    let options = RunOptions::from_value(options.as_ref()).map_err(store_error)?;
+    client.rebind_after_fork().map_err(|e| PhpException::from(crate::api_client::http_error(&e)))?;
+    let s = run(&queue.queue, client, &options).map_err(store_error)?;
+    let mut ht = ZendHashTable::new();
+    ht.insert("delivered", s.delivered as i64)?;
+    ht.insert("retried", s.retried as i64)?;
+    ht.insert("failed", s.failed as i64)?;
+    ht.insert("skipped", s.skipped as i64)?;
+    ht.insert("queue_errors", s.queue_errors as i64)?;
+    ht.insert("last_queue_error", s.last_queue_error)?;
+    ht.insert("duration_s", s.duration.as_secs_f64())?;
+    Ok(ht)
 }
 
 #[php_class]
@@ -269,6 +291,15 @@ impl PhpSyncQueue {
             Some(z) => Some(zval_to_json(z, "result").map_err(|m| config_error(format!("SyncQueue::ack(): value {m}.")))?),
         };
         self.queue.ack(id, result.as_ref()).map_err(store_error)
+    }
+
+    /// Claims HTTP delivery jobs (pushRequest) and sends them concurrently through
+    /// $client (its retries, rate limit and breaker apply); acks, reschedules or
+    /// dead-letters each. Options: limit, concurrency, time_budget_s, types.
+    /// Returns delivered, retried, failed, skipped, queue_errors, last_queue_error, duration_s.
+    /// @throws ConfigException|QueueException
+    pub fn run_deliveries(&self, client: &mut crate::api_client::PhpApiClient, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+        run_deliveries(self, client.core_mut(), options)
     }
 
     /// Acks several running jobs in one transaction (one commit instead of one per

@@ -6,14 +6,16 @@
 //! that is accepted can always be sent, and the idempotency key is fixed at push time
 //! so every attempt and every redelivery carries the same one.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use conduit_http::{Body, RequestSpec};
+use conduit_http::{ApiClient, Body, RequestSpec};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::options::{secs_to_ms, OptionReader};
+use crate::queue::{FailDefaults, Queue};
 
 /// The job type of HTTP deliveries.
 pub const DELIVERY_JOB_TYPE: &str = "conduit.http";
@@ -140,6 +142,175 @@ impl DeliverySpec {
         request.idempotency_key = Some(self.idempotency_key.clone());
         request.job_id = Some(job_id);
         Ok(request)
+    }
+}
+
+/// Option keys of `runDeliveries()`.
+pub const RUN_OPTION_KEYS: &[&str] = &["limit", "concurrency", "time_budget_s", "types", "lease_s"];
+
+/// Validated `runDeliveries()` options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOptions {
+    /// Most jobs to take in this run. Default is 1,000.
+    pub limit: u32,
+    /// Requests in flight at once. Default is 32.
+    pub concurrency: usize,
+    /// No new batch is claimed after this much time. Default is 60 s.
+    pub time_budget: Duration,
+    /// Job types to deliver. Default is `["conduit.http"]`.
+    pub types: Vec<String>,
+    /// Lease of each claimed batch. Default is 300 s.
+    pub lease_ms: i64,
+}
+
+impl RunOptions {
+    /// # Errors
+    /// `Config` for unknown keys or bad values.
+    pub fn from_value(options: Option<&Value>) -> Result<Self> {
+        let r = OptionReader::new("SyncQueue::runDeliveries()", options, RUN_OPTION_KEYS)?;
+        Ok(Self {
+            limit: r.integer("limit", 1, 1_000_000, "an integer from 1 to 1000000")?.unwrap_or(1_000) as u32,
+            concurrency: r.integer("concurrency", 1, 1_000, "an integer from 1 to 1000")?.unwrap_or(32) as usize,
+            time_budget: Duration::from_secs_f64(
+                r.number("time_budget_s", 0.001, 86_400.0, "a number of seconds from 0.001 to 86400")?.unwrap_or(60.0),
+            ),
+            types: r.string_list("types", 191)?.unwrap_or_else(|| vec![DELIVERY_JOB_TYPE.to_string()]),
+            lease_ms: r.number("lease_s", 1.0, 86_400.0, "a number of seconds from 1 to 86400")?.map_or(300_000, secs_to_ms),
+        })
+    }
+}
+
+/// What one `runDeliveries()` call did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeliverySummary {
+    /// Answered 2xx/3xx and acked.
+    pub delivered: u64,
+    /// Failed this time, rescheduled (backoff, or the server's Retry-After).
+    pub retried: u64,
+    /// Dead-lettered: a 4xx business error, a bad payload, or out of attempts.
+    pub failed: u64,
+    /// Given back untouched (attempt not counted) because the circuit was open.
+    pub skipped: u64,
+    /// Queue operations that failed (the job stays leased and is redelivered after
+    /// its lease): counted, with the last message.
+    pub queue_errors: u64,
+    pub last_queue_error: Option<String>,
+    pub duration: Duration,
+}
+
+/// What to do with a job after its request.
+fn classify(e: &conduit_http::Error) -> FailDefaults {
+    if e.is_rate_limited() {
+        return FailDefaults { retryable: true, retry_after_ms: e.retry_after().map(|d| d.as_millis() as i64) };
+    }
+    if let Some(status) = e.status() {
+        // Other 4xx are business errors: the same request would be refused again.
+        let retryable = !(400..500).contains(&status) || matches!(status, 408 | 425 | 429);
+        return FailDefaults { retryable, retry_after_ms: None };
+    }
+    FailDefaults { retryable: !e.is_config(), retry_after_ms: None }
+}
+
+fn error_text(e: &conduit_http::Error) -> String {
+    format!("Conduit\\{}: {}", e.php_class(), e.message())
+}
+
+/// Claims HTTP delivery jobs in batches and sends them through `client` (its retries,
+/// rate limit and circuit breaker apply), `concurrency` at a time; acks, reschedules
+/// or dead-letters each. An open circuit gives the remaining jobs back without
+/// counting an attempt and ends the run. Every attempt record carries the job id.
+///
+/// # Errors
+/// `Database` only when the very first claim fails (nothing was sent); later queue
+/// errors are counted in the summary, their jobs are redelivered after the lease.
+pub fn run_deliveries(queue: &Queue, client: &ApiClient, options: &RunOptions) -> Result<DeliverySummary> {
+    let started = Instant::now();
+    let mut summary = DeliverySummary::default();
+    let mut taken: u64 = 0;
+    let batch = (options.concurrency * 4).clamp(1, 1_000) as u64;
+    let mut first = true;
+    while taken < u64::from(options.limit) && started.elapsed() < options.time_budget {
+        let want = batch.min(u64::from(options.limit) - taken) as u32;
+        let jobs = match queue.claim_with(want, options.lease_ms, options.types.clone()) {
+            Ok(jobs) => jobs,
+            Err(e) if first => return Err(e),
+            Err(e) => {
+                summary.queue_errors += 1;
+                summary.last_queue_error = Some(e.message().to_string());
+                break;
+            }
+        };
+        first = false;
+        if jobs.is_empty() {
+            break;
+        }
+        taken += jobs.len() as u64;
+        let mut sendable = Vec::with_capacity(jobs.len());
+        let mut specs = Vec::with_capacity(jobs.len());
+        for job in &jobs {
+            match DeliverySpec::from_payload(&job.payload).and_then(|spec| spec.to_request(job.id)) {
+                Ok(request) => {
+                    sendable.push(job.id);
+                    specs.push(request);
+                }
+                Err(e) => {
+                    let outcome = queue.fail(job.id, e.message(), FailDefaults { retryable: false, retry_after_ms: None }, None);
+                    record(&mut summary, outcome.map(|_| Outcome::Failed));
+                }
+            }
+        }
+        let results = client.block_on(client.execute_many(&specs, options.concurrency, None));
+        let mut acks = Vec::new();
+        let mut circuit_open = false;
+        for (id, result) in sendable.iter().zip(results) {
+            match result {
+                Ok(_) => acks.push(*id),
+                Err(e) if e.is_circuit_open() => {
+                    circuit_open = true;
+                    let delay = e.retry_after().map_or(0.0, |d| d.as_secs_f64()).min(2_592_000.0);
+                    record(&mut summary, queue.release(*id, delay).map(|_| Outcome::Skipped));
+                }
+                Err(e) => {
+                    let outcome = queue.fail(*id, &error_text(&e), classify(&e), None);
+                    record(
+                        &mut summary,
+                        outcome.map(|o| match o {
+                            crate::FailOutcome::Retrying { .. } => Outcome::Retried,
+                            crate::FailOutcome::Failed => Outcome::Failed,
+                        }),
+                    );
+                }
+            }
+        }
+        if !acks.is_empty() {
+            match queue.ack_many(&acks) {
+                Ok(refused) => summary.delivered += (acks.len() - refused.len()) as u64,
+                Err(e) => record(&mut summary, Err(e)),
+            }
+        }
+        if circuit_open {
+            break;
+        }
+    }
+    summary.duration = started.elapsed();
+    Ok(summary)
+}
+
+enum Outcome {
+    Retried,
+    Failed,
+    Skipped,
+}
+
+fn record(summary: &mut DeliverySummary, outcome: Result<Outcome>) {
+    match outcome {
+        Ok(Outcome::Retried) => summary.retried += 1,
+        Ok(Outcome::Failed) => summary.failed += 1,
+        Ok(Outcome::Skipped) => summary.skipped += 1,
+        Err(e) => {
+            summary.queue_errors += 1;
+            summary.last_queue_error = Some(e.message().to_string());
+        }
     }
 }
 

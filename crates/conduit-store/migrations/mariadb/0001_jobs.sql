@@ -2,6 +2,10 @@
 -- engines and PHP agree without time-zone conversions.
 -- claim_order is -priority: one ascending index then serves the claim query
 -- (MariaDB 10.6 ignores DESC in index definitions).
+-- Few indexes contain status, because every claim and ack rewrites the entries
+-- of each one that does: lease_until is only set while running and finished_at
+-- only once done/failed, so indexes on them alone serve lease recovery, stats
+-- and purge.
 -- dedupe_active equals dedupe_key while the job is pending or running and is NULL
 -- afterwards; its unique index is what makes push() deduplicate atomically.
 -- Key columns use a binary collation: "Order:1" and "order:1" are different keys.
@@ -32,11 +36,10 @@ CREATE TABLE IF NOT EXISTS `{prefix}jobs` (
     PRIMARY KEY (`id`),
     UNIQUE KEY `dedupe` (`dedupe_active`),
     KEY `claim` (`status`, `claim_order`, `run_at`, `id`),
-    KEY `lease` (`status`, `lease_until`),
-    KEY `group_order` (`group_key`, `status`, `id`),
-    KEY `type_status` (`type`, `status`),
-    KEY `finished` (`status`, `finished_at`),
-    KEY `updated` (`status`, `updated_at`)
+    KEY `lease` (`lease_until`),
+    KEY `group_order` (`group_key`, `id`),
+    KEY `type` (`type`),
+    KEY `finished` (`finished_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 -- One row per group key: a claim locks it (SKIP LOCKED) before starting a grouped
 -- job, so two workers can never start two jobs of one group at once.

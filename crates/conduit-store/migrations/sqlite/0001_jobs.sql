@@ -2,6 +2,10 @@
 -- engines and PHP agree without time-zone conversions.
 -- claim_order is -priority: one ascending index then serves the claim query on
 -- both engines (MariaDB 10.6 ignores DESC in index definitions).
+-- Few indexes contain status, because every claim and ack rewrites the entries
+-- of each one that does: lease_until is only set while running and finished_at
+-- only once done/failed, so indexes on them alone serve lease recovery, stats
+-- and purge.
 -- dedupe_active equals dedupe_key while the job is pending or running and is NULL
 -- afterwards; its unique index is what makes push() deduplicate atomically.
 CREATE TABLE IF NOT EXISTS {prefix}jobs (
@@ -31,8 +35,7 @@ CREATE TABLE IF NOT EXISTS {prefix}jobs (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS {prefix}jobs_dedupe ON {prefix}jobs (dedupe_active);
 CREATE INDEX IF NOT EXISTS {prefix}jobs_claim ON {prefix}jobs (status, claim_order, run_at, id);
-CREATE INDEX IF NOT EXISTS {prefix}jobs_lease ON {prefix}jobs (status, lease_until);
-CREATE INDEX IF NOT EXISTS {prefix}jobs_group ON {prefix}jobs (group_key, status, id);
-CREATE INDEX IF NOT EXISTS {prefix}jobs_type ON {prefix}jobs (type, status);
-CREATE INDEX IF NOT EXISTS {prefix}jobs_finished ON {prefix}jobs (status, finished_at);
-CREATE INDEX IF NOT EXISTS {prefix}jobs_updated ON {prefix}jobs (status, updated_at);
+CREATE INDEX IF NOT EXISTS {prefix}jobs_lease ON {prefix}jobs (lease_until);
+CREATE INDEX IF NOT EXISTS {prefix}jobs_group ON {prefix}jobs (group_key, id);
+CREATE INDEX IF NOT EXISTS {prefix}jobs_type ON {prefix}jobs (type);
+CREATE INDEX IF NOT EXISTS {prefix}jobs_finished ON {prefix}jobs (finished_at);

@@ -129,6 +129,11 @@ fn take<T: mysql::prelude::FromValue>(row: &mut Row, i: usize) -> Q<T> {
     }
 }
 
+/// [`JOB_COLUMNS`] qualified with a table alias.
+fn job_columns_of(alias: &str) -> String {
+    JOB_COLUMNS.split(", ").map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
+
 fn read_job(mut row: Row) -> Q<JobRow> {
     let r = &mut row;
     Ok(JobRow {
@@ -497,7 +502,9 @@ impl JobStore for MariaDbBackend {
     }
 
     fn claim(&self, claim: &ClaimRequest, now: i64) -> Result<Vec<Job>> {
-        let mut sql = format!("SELECT j.id, j.group_key FROM {} AS j WHERE j.status = 'pending' AND j.run_at <= ?", self.jobs);
+        // The whole rows are read by the locking SELECT, so no second read is needed
+        // after the UPDATE: the changed fields are set here exactly as the UPDATE sets them.
+        let mut sql = format!("SELECT {} FROM {} AS j WHERE j.status = 'pending' AND j.run_at <= ?", job_columns_of("j"), self.jobs);
         let mut params = vec![Param::Int(now)];
         if !claim.types.is_empty() {
             sql.push_str(&format!(" AND j.type IN ({})", placeholders(claim.types.len())));
@@ -509,28 +516,40 @@ impl JobStore for MariaDbBackend {
              ORDER BY j.claim_order, j.run_at, j.id LIMIT {} FOR UPDATE SKIP LOCKED",
             self.jobs, claim.limit
         ));
+        let lease_until = now.saturating_add(claim.lease_ms);
         self.tx("claim jobs", |tx| {
             self.recover_expired(tx, now)?;
-            let candidates: Vec<(i64, Option<String>)> = tx.exec(&sql, positional(&params))?;
+            let rows: Vec<Row> = tx.exec(&sql, positional(&params))?;
+            let mut candidates = rows.into_iter().map(read_job).collect::<Q<Vec<JobRow>>>()?;
             if candidates.is_empty() {
                 return Ok(Vec::new());
             }
-            let ids = self.admit_grouped(tx, candidates)?;
+            let ids = self.admit_grouped(tx, candidates.iter().map(|r| (r.id, r.group_key.clone())).collect())?;
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
-            let list = id_list(&ids);
             tx.exec_drop(
                 format!(
                     "UPDATE {} SET status = 'running', attempts = attempts + 1, lease_until = ?, lease_token = ?, \
-                     started_at = ?, updated_at = ? WHERE id IN ({list})",
-                    self.jobs
+                     started_at = ?, updated_at = ? WHERE id IN ({})",
+                    self.jobs,
+                    id_list(&ids)
                 ),
-                (now.saturating_add(claim.lease_ms), claim.token, now, now),
+                (lease_until, claim.token, now, now),
             )?;
-            let mut jobs = self.select_jobs(tx, &format!("id IN ({list})"), &[])?;
-            jobs.sort_by_key(|job| ids.iter().position(|id| *id == job.id));
-            Ok(jobs)
+            candidates.retain(|r| ids.contains(&r.id));
+            candidates
+                .into_iter()
+                .map(|mut r| {
+                    r.status = JobStatus::Running.as_str().to_string();
+                    r.attempts += 1;
+                    r.lease_until = Some(lease_until);
+                    r.lease_token = Some(claim.token);
+                    r.started_at = Some(now);
+                    r.updated_at = now;
+                    r.into_job().map_err(Abort::Refused)
+                })
+                .collect()
         })
     }
 
@@ -684,7 +703,7 @@ impl JobStore for MariaDbBackend {
         let mut params: Vec<Param> = statuses.iter().map(|s| Param::Text(s.as_str().into())).collect();
         params.push(Param::Int(cutoff));
         let sql = format!(
-            "DELETE FROM {} WHERE status IN ({}) AND updated_at < ? LIMIT {PURGE_CHUNK}",
+            "DELETE FROM {} WHERE status IN ({}) AND finished_at < ? LIMIT {PURGE_CHUNK}",
             self.jobs,
             placeholders(statuses.len())
         );

@@ -73,7 +73,7 @@ pub(crate) trait JobStore: Send + Sync {
     fn retry_failed(&self, filter: &JobFilter, now: i64) -> Result<u64>;
     /// Deletes one job whatever its status; false if it did not exist.
     fn delete(&self, id: i64) -> Result<bool>;
-    /// Deletes jobs in `statuses` last updated before `cutoff`; returns how many.
+    /// Deletes jobs in `statuses` (done/failed) finished before `cutoff`; returns how many.
     fn purge(&self, statuses: &[JobStatus], cutoff: i64) -> Result<u64>;
     /// Counts and timings for `stats()`.
     fn stats(&self, now: i64) -> Result<QueueStats>;

@@ -559,7 +559,7 @@ impl JobStore for SqliteBackend {
         let mut params: Vec<Param> = statuses.iter().map(|s| Param::Text(s.as_str().into())).collect();
         params.push(Param::Int(cutoff));
         let sql = format!(
-            "DELETE FROM {t} WHERE id IN (SELECT id FROM {t} WHERE status IN ({}) AND updated_at < ? LIMIT {PURGE_CHUNK})",
+            "DELETE FROM {t} WHERE id IN (SELECT id FROM {t} WHERE status IN ({}) AND finished_at < ? LIMIT {PURGE_CHUNK})",
             placeholders(statuses.len()),
             t = self.jobs
         );

@@ -488,7 +488,7 @@ impl Queue {
     }
 
     /// Deletes finished jobs: `status` (`done` by default; `done` and/or `failed`)
-    /// last updated more than `older_than_s` ago (default 0: all of them).
+    /// finished more than `older_than_s` ago (default 0: all of them).
     ///
     /// # Errors
     /// `Config` for pending/running statuses or bad values; `Database`.
