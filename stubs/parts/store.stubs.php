@@ -123,6 +123,20 @@ final class SyncQueue
     public function ack(int $id, mixed $result = null): void {}
 
     /**
+     * Claims due HTTP delivery jobs (pushRequest) and sends them concurrently through
+     * $client: its retries, rate limit and circuit breaker apply, and with
+     * `'log' => $store` every attempt is logged with the job id. Each job is acked,
+     * rescheduled (backoff, or the server's Retry-After) or dead-lettered (4xx business
+     * errors, attempts exhausted). An open circuit releases the remaining jobs without
+     * spending their attempts.
+     *
+     * @param array{limit?: int, concurrency?: int, time_budget_s?: float, types?: string[]}|null $options
+     * @return array{delivered: int, retried: int, failed: int, skipped: int, queue_errors: int, last_queue_error: ?string, duration_s: float}
+     * @throws ConfigException|QueueException
+     */
+    public function runDeliveries(ApiClient $client, ?array $options = null): array {}
+
+    /**
      * Acks several running jobs in one transaction.
      * @param int[] $ids
      * @return int[] the ids that could not be acked (gone, not running, lease lost);
