@@ -121,4 +121,75 @@ $sample = $log[2] ?? $log[0];
 printf("    %s %s → %s in %.1f ms (attempt %d, correlation %s, authorization: %s)\n",
     $sample['method'], $sample['url'], $sample['status'] ?? $sample['error_class'], $sample['duration_ms'],
     $sample['attempt'], $sample['correlation_id'], $sample['request_headers']['authorization'] ?? '-');
+
+section('Durable queue: 300 order exports delivered in the background');
+$dbFile = sys_get_temp_dir() . '/conduit-demo-' . getmypid() . '.db';
+$store = new Conduit\Store("sqlite://$dbFile");
+$store->migrate();
+$queue = new Conduit\SyncQueue($store, ['backoff_base_s' => 0.05, 'backoff_max_s' => 0.3, 'max_attempts' => 5]);
+$worker = new ApiClient("$erp/api/v2", [
+    'auth' => ['type' => 'bearer', 'token' => 'erp-demo-token-0001'],
+    'retry' => ['max_attempts' => 2, 'base_delay_ms' => 20, 'max_delay_ms' => 200],
+    'rate_limit' => ['per_second' => 400, 'burst' => 20],
+    'log' => $store,                       // every attempt → the request_log table
+]);
+$t = microtime(true);
+for ($i = 1; $i <= 300; $i++) {
+    $path = "/exports/order-$i";
+    // A flaky ERP: every 7th order gets a 503 first, every 11th a connection reset,
+    // every 13th a 429 with Retry-After; every 50th is refused for good (422).
+    $first = match (true) {
+        $i % 50 === 0 => ['status' => 422, 'json' => ['error' => 'order is cancelled']],
+        $i % 13 === 0 => ['status' => 429, 'headers' => ['Retry-After' => '1']],
+        $i % 11 === 0 => ['fault' => 'reset_before_headers'],
+        $i % 7 === 0 => ['status' => 503],
+        default => null,
+    };
+    if ($first !== null) {
+        $steps = $i % 50 === 0 ? [$first] : [$first, $first];   // both client attempts fail once → the queue retries
+        admin($erp, '/__admin/script', ['path' => "/api/v2$path", 'responses' => $steps, 'repeat_last' => $i % 50 === 0]);
+    }
+    $queue->pushRequest('POST', $path, ['json' => ['order' => $i, 'sum' => $i * 100], 'idempotency_key' => "order-$i"]);
+}
+line('pushRequest × 300 (each committed before returning)', $queue->count(['status' => 'pending']) . ' pending', $t);
+
+$t = microtime(true);
+$rounds = 0;
+$totals = ['delivered' => 0, 'retried' => 0, 'failed' => 0];
+while ($queue->count(['status' => 'pending']) > 0 && $rounds < 200) {
+    $summary = $queue->runDeliveries($worker, ['limit' => 100, 'concurrency' => 32, 'time_budget_s' => 2.0]);
+    foreach ($totals as $k => $_) {
+        $totals[$k] += $summary[$k];
+    }
+    $rounds++;
+    $done = $queue->count(['status' => 'done']) + $queue->count(['status' => 'failed']);
+    $bar = str_repeat('█', (int) round($done / 300 * 40));
+    printf("\r  [%-40s] %3d/300 settled, %d retries", $bar, $done, $totals['retried']);
+    if ($summary['delivered'] + $summary['retried'] + $summary['failed'] === 0) {
+        usleep(100_000);   // only rescheduled jobs left: wait for their backoff / Retry-After
+    }
+}
+echo "\n";
+line("runDeliveries × $rounds rounds", "{$totals['delivered']} delivered, {$totals['failed']} dead-lettered", $t);
+
+$stats = $queue->stats();
+printf("  queue:  %s; p95 processing %.1f ms\n",
+    implode(', ', array_map(fn ($k, $v) => "$k $v", array_keys($stats['by_status']), $stats['by_status'])),
+    $stats['p95_processing_ms'] ?? 0);
+$failed = $queue->list(['status' => 'failed'], null, 1);
+if ($failed) {
+    printf("  a dead letter: job %d, %d attempt(s), last error: %s\n", $failed[0]->id, $failed[0]->attempts, $failed[0]->lastError);
+}
+$requestLog = new Conduit\RequestLog($store);
+$requestLog->flush();
+$logStats = $requestLog->stats(3600);
+printf("  log:    %d requests, error rate %.1f %%, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n",
+    $logStats['requests'], $logStats['error_rate'] * 100, $logStats['p50_ms'], $logStats['p95_ms'], $logStats['p99_ms']);
+$leaks = 0;
+foreach ($requestLog->list([], null, 1000) as $row) {
+    $leaks += substr_count(json_encode($row), 'erp-demo-token-0001');
+}
+printf("  token occurrences in the request_log table: %d\n", $leaks);
+unset($queue, $requestLog, $worker, $store);
+@unlink($dbFile); @unlink("$dbFile-wal"); @unlink("$dbFile-shm");
 echo "\nDone.\n";
