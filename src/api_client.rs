@@ -9,7 +9,7 @@ use ext_php_rs::convert::IntoZval;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendCallable, ZendHashTable, Zval};
 
-use crate::convert::{bytes_to_zval, headers_to_array, json_to_zval, zval_to_json};
+use crate::convert::{bytes_to_zval, headers_to_array, json_to_zval, options_to_json};
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
 use crate::php_options::entries;
 
@@ -55,24 +55,9 @@ pub fn http_error(e: &conduit_http::Error) -> ConduitThrow {
     throw
 }
 
-fn options_to_json(options: Option<&ZendHashTable>, skip: &[&str]) -> PhpResult<(serde_json::Value, Option<&'static str>)> {
-    let mut map = serde_json::Map::new();
-    if let Some(ht) = options {
-        for (key, value) in entries(ht) {
-            let name = key.to_utf8().ok_or_else(|| config_error(format!("Option name {} is not valid UTF-8.", key.quoted())))?;
-            if skip.contains(&name.as_str()) {
-                continue;
-            }
-            let json = zval_to_json(value, &name).map_err(|m| config_error(format!("Option {m}.")))?;
-            map.insert(name, json);
-        }
-    }
-    Ok((serde_json::Value::Object(map), None))
-}
-
 /// Reads a request's options; `body` is taken as raw bytes (binary-safe).
 fn request_spec(method: &str, path: &str, options: Option<&ZendHashTable>) -> PhpResult<RequestSpec> {
-    let (json, _) = options_to_json(options, &["body"])?;
+    let json = options_to_json(options, &["body"])?;
     let raw_body = match options.and_then(|o| o.get("body")) {
         None => None,
         Some(zv) if zv.is_null() => None,
@@ -140,7 +125,7 @@ impl PhpApiClient {
 
     /// @throws ConfigException on any invalid option.
     pub fn __construct(baseUrl: String, options: Option<&ZendHashTable>) -> PhpResult<Self> {
-        let (json, _) = options_to_json(options, &["log"])?;
+        let json = options_to_json(options, &["log"])?;
         let mut config = ClientConfig::from_options(&baseUrl, &json).map_err(|e| PhpException::from(http_error(&e)))?;
         let mut log_callable = None;
         let mut store_sink: Option<Arc<dyn AttemptSink>> = None;

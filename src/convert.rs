@@ -59,6 +59,36 @@ fn to_json(zv: &Zval, path: &str, depth: usize) -> Result<Value, String> {
     Err(format!("\"{path}\" has a type JSON cannot hold ({:?})", zv.get_type()))
 }
 
+/// A PHP array (list or map) as JSON; see [`zval_to_json`].
+///
+/// # Errors
+/// As [`zval_to_json`].
+pub fn hashtable_to_json(ht: &ZendHashTable, path: &str) -> Result<Value, String> {
+    array_to_json(ht, path, 0)
+}
+
+/// An options array as a JSON object, leaving out the `skip` keys (values the
+/// binding reads itself: callables, objects, binary bodies).
+///
+/// # Errors
+/// A `ConfigException` naming the option whose value JSON cannot hold.
+pub fn options_to_json(options: Option<&ZendHashTable>, skip: &[&str]) -> ext_php_rs::prelude::PhpResult<Value> {
+    let mut map = Map::new();
+    if let Some(ht) = options {
+        for (key, value) in entries(ht) {
+            let name = key
+                .to_utf8()
+                .ok_or_else(|| crate::exceptions::config_error(format!("Option name {} is not valid UTF-8.", key.quoted())))?;
+            if skip.contains(&name.as_str()) {
+                continue;
+            }
+            let json = zval_to_json(value, &name).map_err(|m| crate::exceptions::config_error(format!("Option {m}.")))?;
+            map.insert(name, json);
+        }
+    }
+    Ok(Value::Object(map))
+}
+
 fn array_to_json(ht: &ZendHashTable, path: &str, depth: usize) -> Result<Value, String> {
     if is_list(ht) {
         let mut items = Vec::with_capacity(ht.len());

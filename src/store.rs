@@ -11,9 +11,8 @@ use ext_php_rs::convert::FromZval;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::Value;
 
-use crate::convert::zval_to_json;
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
-use crate::php_options::{entries, mark_sensitive_parameter};
+use crate::php_options::mark_sensitive_parameter;
 
 /// Maps a storage error: bad arguments → `ConfigException`, everything else
 /// (database down, job gone, lease lost) → `QueueException` with the reason.
@@ -27,37 +26,15 @@ pub fn store_error(e: conduit_store::Error) -> PhpException {
 
 /// An options/filter array as a JSON object (keys must be UTF-8). `skip` keys are left out.
 pub fn array_to_options(options: Option<&ZendHashTable>, skip: &[&str]) -> PhpResult<Option<Value>> {
-    let Some(ht) = options else { return Ok(None) };
-    let mut map = serde_json::Map::new();
-    for (key, value) in entries(ht) {
-        let name = key.to_utf8().ok_or_else(|| config_error(format!("Option name {} is not valid UTF-8.", key.quoted())))?;
-        if skip.contains(&name.as_str()) {
-            continue;
-        }
-        let json = zval_to_json(value, &name).map_err(|m| config_error(format!("Option {m}.")))?;
-        map.insert(name, json);
+    match options {
+        None => Ok(None),
+        Some(_) => crate::convert::options_to_json(options, skip).map(Some),
     }
-    Ok(Some(Value::Object(map)))
 }
 
 /// A PHP array (list or map) as JSON, for payloads.
 pub fn array_to_json(ht: &ZendHashTable, path: &str) -> PhpResult<Value> {
-    if ht.has_sequential_keys() {
-        let mut items = Vec::with_capacity(ht.len());
-        for (i, (_, value)) in entries(ht).into_iter().enumerate() {
-            items.push(zval_to_json(value, &format!("{path}.{i}")).map_err(|m| config_error(format!("Value {m}.")))?);
-        }
-        return Ok(Value::Array(items));
-    }
-    let mut map = serde_json::Map::new();
-    for (key, value) in entries(ht) {
-        let name = key
-            .to_utf8()
-            .ok_or_else(|| config_error(format!("\"{path}\" has a key that is not valid UTF-8: {}.", key.quoted())))?;
-        let json = zval_to_json(value, &format!("{path}.{name}")).map_err(|m| config_error(format!("Value {m}.")))?;
-        map.insert(name, json);
-    }
-    Ok(Value::Object(map))
+    crate::convert::hashtable_to_json(ht, path).map_err(|m| config_error(format!("Value {m}.")))
 }
 
 /// Milliseconds since the epoch → PHP float seconds (like `microtime(true)`).

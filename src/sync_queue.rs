@@ -201,7 +201,7 @@ fn push_item(entry: &Zval, index: usize) -> PhpResult<PushItem> {
         ))
     };
     let ht = entry.array().ok_or_else(bad)?;
-    let (job_type, payload, options) = if ht.has_sequential_keys() {
+    let (job_type, payload, options) = if crate::convert::is_list(ht) {
         (ht.get_index(0), ht.get_index(1), ht.get_index(2))
     } else {
         for (key, _) in entries(ht) {
