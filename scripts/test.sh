@@ -23,6 +23,7 @@ step() { # step NAME COMMAND...
 
 step "MariaDB is up" bash scripts/ensure-mariadb.sh
 step "cargo test (Rust core, mock API)" cargo test --workspace --release --quiet
+step "cargo clippy -D warnings" cargo clippy --workspace --release --quiet -- -D warnings
 if compgen -G "tests/phpt/**/*.phpt" >/dev/null || compgen -G "tests/phpt/*/*.phpt" >/dev/null; then
   step "phpt (extension as PHP sees it)" php "$RUN_TESTS" -q --show-diff -d "extension=$EXT" tests/phpt
 fi
