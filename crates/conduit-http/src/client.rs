@@ -186,11 +186,16 @@ impl ApiClient {
         concurrency: usize,
         extra_sink: Option<&dyn AttemptSink>,
     ) -> Vec<Result<Response, Error>> {
-        stream::iter(specs.iter())
-            .map(|spec| self.execute(spec, extra_sink))
-            .buffered(concurrency.max(1))
+        // Unordered completion, then put back in input order: with `buffered`, one slow
+        // request (a Retry-After wait) would hold every finished one behind it and stop
+        // new requests from starting, so the window would shrink to one.
+        let mut indexed: Vec<(usize, Result<Response, Error>)> = stream::iter(specs.iter().enumerate())
+            .map(|(i, spec)| async move { (i, self.execute(spec, extra_sink).await) })
+            .buffer_unordered(concurrency.max(1))
             .collect()
-            .await
+            .await;
+        indexed.sort_unstable_by_key(|(i, _)| *i);
+        indexed.into_iter().map(|(_, result)| result).collect()
     }
 
     fn build_url(&self, spec: &RequestSpec) -> Result<url::Url, Error> {

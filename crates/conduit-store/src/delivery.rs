@@ -215,63 +215,93 @@ fn error_text(e: &conduit_http::Error) -> String {
     format!("Conduit\\{}: {}", e.php_class(), e.message())
 }
 
-/// Claims HTTP delivery jobs in batches and sends them through `client` (its retries,
-/// rate limit and circuit breaker apply), `concurrency` at a time; acks, reschedules
-/// or dead-letters each. An open circuit gives the remaining jobs back without
-/// counting an attempt and ends the run. Every attempt record carries the job id.
+/// Claims HTTP delivery jobs and sends them through `client` (its retries, rate limit
+/// and circuit breaker apply), keeping `concurrency` requests in flight: a slot freed by
+/// a finished request is refilled at once — from the claimed jobs, or by claiming the
+/// next batch — so one slow request (a `Retry-After` wait inside the client) never
+/// stalls the others. Each job is acked (in small batches), rescheduled or
+/// dead-lettered as soon as its request ends. An open circuit gives the jobs not yet
+/// sent back without counting an attempt and ends the run. Every attempt record
+/// carries the job id.
 ///
 /// # Errors
 /// `Database` only when the very first claim fails (nothing was sent); later queue
 /// errors are counted in the summary, their jobs are redelivered after the lease.
 pub fn run_deliveries(queue: &Queue, client: &ApiClient, options: &RunOptions) -> Result<DeliverySummary> {
+    use futures_util::stream::{FuturesUnordered, StreamExt};
+    use std::collections::VecDeque;
+
+    const ACK_BATCH: usize = 50;
     let started = Instant::now();
-    let mut summary = DeliverySummary::default();
-    let mut taken: u64 = 0;
+    let concurrency = options.concurrency.max(1);
     let batch = (options.concurrency * 4).clamp(1, 1_000) as u64;
-    let mut first = true;
-    while taken < u64::from(options.limit) && started.elapsed() < options.time_budget {
-        let want = batch.min(u64::from(options.limit) - taken) as u32;
-        let jobs = match queue.claim_with(want, options.lease_ms, options.types.clone()) {
-            Ok(jobs) => jobs,
-            Err(e) if first => return Err(e),
-            Err(e) => {
-                summary.queue_errors += 1;
-                summary.last_queue_error = Some(e.message().to_string());
-                break;
-            }
-        };
-        first = false;
-        if jobs.is_empty() {
-            break;
-        }
-        taken += jobs.len() as u64;
-        let mut sendable = Vec::with_capacity(jobs.len());
-        let mut specs = Vec::with_capacity(jobs.len());
-        for job in &jobs {
-            match DeliverySpec::from_payload(&job.payload).and_then(|spec| spec.to_request(job.id)) {
-                Ok(request) => {
-                    sendable.push(job.id);
-                    specs.push(request);
-                }
-                Err(e) => {
-                    let outcome = queue.fail(job.id, e.message(), FailDefaults { retryable: false, retry_after_ms: None }, None);
-                    record(&mut summary, outcome.map(|_| Outcome::Failed));
-                }
-            }
-        }
-        let results = client.block_on(client.execute_many(&specs, options.concurrency, None));
-        let mut acks = Vec::new();
+    client.block_on(async {
+        let mut summary = DeliverySummary::default();
+        let mut taken: u64 = 0;
+        let mut first_claim = true;
+        let mut no_more_jobs = false;
         let mut circuit_open = false;
-        for (id, result) in sendable.iter().zip(results) {
+        let mut ready: VecDeque<(i64, RequestSpec)> = VecDeque::new();
+        let mut in_flight = FuturesUnordered::new();
+        let mut acks: Vec<i64> = Vec::new();
+        loop {
+            while in_flight.len() < concurrency && !circuit_open {
+                if ready.is_empty()
+                    && !no_more_jobs
+                    && taken < u64::from(options.limit)
+                    && started.elapsed() < options.time_budget
+                {
+                    let want = batch.min(u64::from(options.limit) - taken) as u32;
+                    match queue.claim_with(want, options.lease_ms, options.types.clone()) {
+                        Ok(jobs) if jobs.is_empty() => no_more_jobs = true,
+                        Ok(jobs) => {
+                            taken += jobs.len() as u64;
+                            for job in jobs {
+                                match DeliverySpec::from_payload(&job.payload).and_then(|spec| spec.to_request(job.id)) {
+                                    Ok(request) => ready.push_back((job.id, request)),
+                                    Err(e) => {
+                                        let final_failure = FailDefaults { retryable: false, retry_after_ms: None };
+                                        let outcome = queue.fail(job.id, e.message(), final_failure, None);
+                                        record(&mut summary, outcome.map(|_| Outcome::Failed));
+                                    }
+                                }
+                            }
+                        }
+                        Err(e) if first_claim => return Err(e),
+                        Err(e) => {
+                            record(&mut summary, Err(e));
+                            no_more_jobs = true;
+                        }
+                    }
+                    first_claim = false;
+                }
+                let Some((id, request)) = ready.pop_front() else { break };
+                in_flight.push(async move { (id, client.execute(&request, None).await) });
+            }
+            let Some((id, result)) = in_flight.next().await else { break };
             match result {
-                Ok(_) => acks.push(*id),
+                Ok(_) => {
+                    acks.push(id);
+                    if acks.len() >= ACK_BATCH {
+                        flush_acks(queue, &mut acks, &mut summary);
+                    }
+                }
                 Err(e) if e.is_circuit_open() => {
                     circuit_open = true;
                     let delay = e.retry_after().map_or(0.0, |d| d.as_secs_f64()).min(2_592_000.0);
-                    record(&mut summary, queue.release(*id, delay).map(|_| Outcome::Skipped));
+                    record(&mut summary, queue.release(id, delay).map(|_| Outcome::Skipped));
+                    // Claimed but not sent: back to the queue, attempts untouched.
+                    for (id, _) in ready.drain(..) {
+                        record(&mut summary, queue.release(id, delay).map(|_| Outcome::Skipped));
+                    }
                 }
                 Err(e) => {
-                    let outcome = queue.fail(*id, &error_text(&e), classify(&e), None);
+                    let outcome = queue.fail(id, &error_text(&e), classify(&e), None);
+                    if matches!(outcome, Ok(crate::FailOutcome::Retrying { .. })) {
+                        // A rescheduled job may already be due again (short backoff):
+                        // look for work once more instead of ending the run.
+                        no_more_jobs = false;
+                    }
                     record(
                         &mut summary,
                         outcome.map(|o| match o {
@@ -282,18 +312,22 @@ pub fn run_deliveries(queue: &Queue, client: &ApiClient, options: &RunOptions) -
                 }
             }
         }
-        if !acks.is_empty() {
-            match queue.ack_many(&acks) {
-                Ok(refused) => summary.delivered += (acks.len() - refused.len()) as u64,
-                Err(e) => record(&mut summary, Err(e)),
-            }
-        }
-        if circuit_open {
-            break;
-        }
+        flush_acks(queue, &mut acks, &mut summary);
+        summary.duration = started.elapsed();
+        Ok(summary)
+    })
+}
+
+/// Acks finished jobs in one transaction (one commit for many jobs).
+fn flush_acks(queue: &Queue, acks: &mut Vec<i64>, summary: &mut DeliverySummary) {
+    if acks.is_empty() {
+        return;
     }
-    summary.duration = started.elapsed();
-    Ok(summary)
+    match queue.ack_many(acks) {
+        Ok(refused) => summary.delivered += (acks.len() - refused.len()) as u64,
+        Err(e) => record(summary, Err(e)),
+    }
+    acks.clear();
 }
 
 enum Outcome {

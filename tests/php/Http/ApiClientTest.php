@@ -273,4 +273,23 @@ final class ApiClientTest extends TestCase
         $this->expectException(TransportException::class);
         (new ApiClient("https://127.0.0.1:$port", ['retry' => ['max_attempts' => 1]]))->send('GET', MockApi::prefix() . '/tls');
     }
+
+    public function testOneSlowRequestDoesNotHoldTheOthersInSendMany(): void
+    {
+        $prefix = MockApi::prefix();
+        $requests = [['GET', "$prefix/slow", ['headers' => ['X-Mock-Latency-Ms' => '600']]]];
+        for ($i = 1; $i <= 30; $i++) {
+            $requests[] = ['GET', "$prefix/fast/$i"];
+        }
+        $results = $this->client()->sendMany($requests, ['concurrency' => 4]);
+        self::assertContainsOnlyInstancesOf(Response::class, $results);
+        self::assertStringEndsWith("$prefix/slow", $results[0]->json()['path'], 'results stay in input order');
+        $seen = MockApi::get()->requests("/api/v2$prefix");
+        $start = min(array_column($seen, 'arrived_at_ms'));
+        foreach ($seen as $r) {
+            if (str_contains($r['path'], '/fast/')) {
+                self::assertLessThan(400, $r['arrived_at_ms'] - $start, 'fast requests did not wait for the slow one');
+            }
+        }
+    }
 }
