@@ -504,8 +504,8 @@ if (in_array('delivery', $parts, true)) {
         });
         // Runs as engine:retry.max_attempts of the client. 1 = every fault is redelivered
         // by the queue (on both engines). 3 = the client's default retries inside
-        // runDeliveries, once (the engine does not matter there; it takes ~50 s because a
-        // client-side Retry-After wait stalls the whole concurrency window).
+        // runDeliveries, once (the engine does not matter there; a client-side
+        // Retry-After wait holds one concurrency slot while the others keep sending).
         $dlvDsn = ['SQLite' => "sqlite://$dlvSqlite", 'MariaDB' => "$adminDsn/$dlvDatabase"];
         $results = [];
         foreach (explode(',', getenv('BENCH_DELIVERY_RUNS') ?: 'SQLite:1,MariaDB:1,SQLite:3') as $run) {
@@ -539,7 +539,7 @@ if (in_array('delivery', $parts, true)) {
         $out[] = '';
         $out[] = 'Lost = pushed − done − failed − pending − running. "× floor": wall time against the requests actually sent at 200 req/s (each injected fault costs one extra request under the same limit, so 20% faults put the floor at ~1.2× the bound). '
             . 'Client retry.max_attempts 1: every fault goes back to the queue (fail → backoff or Retry-After → redelivered by a later claim). '
-            . 'Client retry.max_attempts 3 (the default): the client retries inside runDeliveries instead, and each 1 s Retry-After wait stalls the whole concurrency window (ApiClient::execute_many keeps results in order with a bounded ordered buffer) and the claimed batch.';
+            . 'Client retry.max_attempts 3 (the default): the client retries inside runDeliveries instead: each 1 s Retry-After wait holds one of the concurrency slots while the others keep sending.';
         foreach ($results as $r) {
             $out[] = sprintf(
                 '- %s, retry.max_attempts %d: faults consumed 503 %d / reset %d / 429 %d; jobs redelivered by the queue %d; jobs delivered (2xx) twice %d; done without a 2xx record %d; mock max in flight %d; runDeliveries calls %d (delivered %d, retried %d, failed %d, skipped %d, queue errors %d%s); push of %s jobs %.2f s.',
