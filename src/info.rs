@@ -25,7 +25,8 @@ pub extern "C" fn php_module_info(_module: *mut ModuleEntry) {
             st.write_errors,
             if st.unreachable_since_ms.is_some() { " — database unreachable" } else { "" }
         );
-        let label = format!("request log {}", writer.label());
+        // info_table_row! builds CStrings: a NUL would panic, so none may pass.
+        let label = format!("request log {}", writer.label()).replace('\0', "\\0");
         info_table_row!(label.as_str(), line.as_str());
     }
     info_table_end!();
