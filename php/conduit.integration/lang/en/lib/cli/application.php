@@ -1,0 +1,15 @@
+<?php
+$MESS['CONDUIT_CLI_HELP'] = "Usage: php bin/conduit <command> [--document-root=/path/to/site] [--boot=/path/to/boot.php]\n\nCommands:\n  install                  install the module (checks the server first; nothing changes if a check fails)\n  uninstall [--keep-data]  remove the module; with --keep-data the tables, settings and secrets stay\n  migrate                  apply the extension's pending table migrations\n  check                    extension, database, encryption key, schema and connections\n  help                     this text";
+$MESS['CONDUIT_CLI_UNKNOWN'] = 'Unknown command "#COMMAND#".';
+$MESS['CONDUIT_CLI_UNKNOWN_OPTION'] = 'Unknown option "#OPTION#".';
+$MESS['CONDUIT_CLI_ERROR'] = 'Error (#CLASS#): #MESSAGE#';
+$MESS['CONDUIT_CLI_FAILED'] = 'The operation failed without a message.';
+$MESS['CONDUIT_CLI_INSTALLED'] = 'conduit.integration #VERSION# is installed (schema version #SCHEMA#).';
+$MESS['CONDUIT_CLI_NOT_INSTALLED'] = 'conduit.integration is not installed.';
+$MESS['CONDUIT_CLI_UNINSTALLED'] = 'conduit.integration is removed; its tables and settings were deleted.';
+$MESS['CONDUIT_CLI_UNINSTALLED_KEPT'] = 'conduit.integration is removed; its tables, settings and secrets were kept.';
+$MESS['CONDUIT_CLI_MIGRATED'] = 'The tables are at schema version #SCHEMA#.';
+$MESS['CONDUIT_CLI_CHECK_REQUIREMENTS'] = 'extension conduit #VERSION#, database and encryption key are suitable';
+$MESS['CONDUIT_CLI_CHECK_KEY'] = 'secrets are encrypted with key "#PRIMARY#" (#SOURCE#); ring: #IDS#';
+$MESS['CONDUIT_CLI_CHECK_SCHEMA'] = 'schema version #VERSION# (the extension expects #EXPECTED#)';
+$MESS['CONDUIT_CLI_CHECK_CONNECTION'] = 'connection "#NAME#" is configured';

@@ -1,0 +1,20 @@
+<?php
+$MESS['CONDUIT_SETTINGS_UNKNOWN'] = 'Unknown setting "#NAME#". Known settings: #LIST#.';
+$MESS['CONDUIT_SETTINGS_TYPE'] = 'Setting "#NAME#" must be #TYPE#, got #VALUE#; nothing was saved.';
+$MESS['CONDUIT_SETTINGS_RANGE'] = 'Setting "#NAME#" must be from #MIN# to #MAX#, got #VALUE#; nothing was saved.';
+$MESS['CONDUIT_SETTINGS_ENUM'] = 'Setting "#NAME#" must be one of: #VALUES#; got #VALUE#; nothing was saved.';
+$MESS['CONDUIT_SETTINGS_STRING'] = 'Setting "#NAME#" must be an http(s) address of at most #MAX# characters (or empty), got #VALUE#; nothing was saved.';
+$MESS['CONDUIT_SETTINGS_LIST_ITEM'] = 'Setting "#NAME#" takes field names of letters, digits, "_", "." and "-" (at most 64 characters each), got #VALUE#; nothing was saved.';
+$MESS['CONDUIT_SETTINGS_LIST_SIZE'] = 'Setting "#NAME#" takes at most #MAX# names, got #COUNT#; nothing was saved.';
+$MESS['CONDUIT_SETTINGS_BAD_NAME'] = 'The #WHAT# name #VALUE# is not valid: use 1 to 40 lowercase letters, digits, "_", "." or "-", starting with a letter or digit (e.g. "default", "erp").';
+$MESS['CONDUIT_SETTINGS_CONNECTION_NO_URL'] = 'Connection "#NAME#" needs "base_url": the absolute address of the API, e.g. https://erp.example.com/api/v2.';
+$MESS['CONDUIT_SETTINGS_CONNECTION_LOG'] = 'Connection "#NAME#": the "log" option is set by the module (every request goes to the request log); remove it.';
+$MESS['CONDUIT_SETTINGS_CONNECTION_INVALID'] = 'Connection "#NAME#" was not saved: #REASON#';
+$MESS['CONDUIT_SETTINGS_CONNECTION_MISSING'] = 'There is no connection "#NAME#": add it in Settings → Module settings → Conduit → Connections (or Conduit\\Integration\\Settings::saveConnection()).';
+$MESS['CONDUIT_SETTINGS_KEEP_NOTHING'] = '"#NAME#": there is no stored value of #PATH# to keep; enter it.';
+$MESS['CONDUIT_SETTINGS_WEBHOOK_UNKNOWN_KEY'] = 'Webhook source "#NAME#": unknown key "#KEY#". Allowed keys: #LIST#.';
+$MESS['CONDUIT_SETTINGS_WEBHOOK_JOB_TYPE'] = 'Webhook source "#NAME#": job_type must be 1 to 191 letters, digits, "_", ".", ":" or "-", got #VALUE#.';
+$MESS['CONDUIT_SETTINGS_WEBHOOK_SECRETS'] = 'Webhook source "#NAME#" needs "secrets": the signing secret the sender gave you (or a list of them during a rotation).';
+$MESS['CONDUIT_SETTINGS_WEBHOOK_INVALID'] = 'Webhook source "#NAME#" was not saved: #REASON#';
+$MESS['CONDUIT_SETTINGS_WEBHOOK_MISSING'] = 'There is no webhook source "#NAME#": add it in the module settings (or Conduit\\Integration\\Settings::saveWebhookSource()).';
+$MESS['CONDUIT_SETTINGS_DECRYPT'] = 'The stored secret #PATH# of option "#OPTION#" cannot be decrypted (#REASON#): the encryption key differs from the one it was saved with. Restore the original key file or crypto_key, or enter the secret again.';

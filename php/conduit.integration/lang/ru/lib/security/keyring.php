@@ -1,0 +1,6 @@
+<?php
+$MESS['CONDUIT_KEY_INVALID'] = 'Ключ шифрования секретов Conduit нельзя использовать: #REASON#. Проверьте файл ключа (32 случайных байта или их base64, доступен для чтения пользователю PHP) или раздел "conduit" в bitrix/.settings_extra.php.';
+$MESS['CONDUIT_KEY_BAD_RING'] = 'Раздел "conduit" → "keys" в bitrix/.settings_extra.php должен быть непустым списком: идентификатор ключа => [\'key_file\' => путь].';
+$MESS['CONDUIT_KEY_NO_PRIMARY'] = 'В разделе "conduit" в bitrix/.settings_extra.php несколько ключей, но не указан "primary": укажите идентификатор ключа, которым шифруются новые секреты.';
+$MESS['CONDUIT_KEY_NONE'] = 'Нет ключа шифрования секретов Conduit: создайте файл ключа вне корня сайта (php -r \'echo Conduit\\SecretBox::generateKey();\' > /etc/conduit/secretbox.key) и укажите его в bitrix/.settings_extra.php (\'conduit\' => [\'value\' => [\'key_file\' => \'/etc/conduit/secretbox.key\']]) или в переменной окружения #ENV#; либо задайте crypto → crypto_key в bitrix/.settings.php.';
+$MESS['CONDUIT_KEY_IN_DOCUMENT_ROOT'] = 'Файл ключа Conduit #PATH# лежит внутри корня сайта #ROOT#, откуда веб-сервер может его отдать: перенесите его за пределы корня (например, в /etc/conduit/) и исправьте путь.';

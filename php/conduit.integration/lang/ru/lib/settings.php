@@ -1,0 +1,20 @@
+<?php
+$MESS['CONDUIT_SETTINGS_UNKNOWN'] = 'Неизвестная настройка "#NAME#". Известные настройки: #LIST#.';
+$MESS['CONDUIT_SETTINGS_TYPE'] = 'Настройка "#NAME#" должна быть #TYPE#, получено #VALUE#; ничего не сохранено.';
+$MESS['CONDUIT_SETTINGS_RANGE'] = 'Настройка "#NAME#" должна быть от #MIN# до #MAX#, получено #VALUE#; ничего не сохранено.';
+$MESS['CONDUIT_SETTINGS_ENUM'] = 'Настройка "#NAME#" должна быть одним из значений: #VALUES#; получено #VALUE#; ничего не сохранено.';
+$MESS['CONDUIT_SETTINGS_STRING'] = 'Настройка "#NAME#" должна быть адресом http(s) не длиннее #MAX# символов (или пустой), получено #VALUE#; ничего не сохранено.';
+$MESS['CONDUIT_SETTINGS_LIST_ITEM'] = 'Настройка "#NAME#" принимает имена полей из латинских букв, цифр, "_", "." и "-" (не длиннее 64 символов), получено #VALUE#; ничего не сохранено.';
+$MESS['CONDUIT_SETTINGS_LIST_SIZE'] = 'Настройка "#NAME#" принимает не больше #MAX# имён, получено #COUNT#; ничего не сохранено.';
+$MESS['CONDUIT_SETTINGS_BAD_NAME'] = 'Недопустимое имя (#WHAT#) #VALUE#: используйте от 1 до 40 строчных латинских букв, цифр, "_", "." или "-", начиная с буквы или цифры (например, "default", "erp").';
+$MESS['CONDUIT_SETTINGS_CONNECTION_NO_URL'] = 'Для подключения "#NAME#" нужен "base_url": полный адрес API, например https://erp.example.com/api/v2.';
+$MESS['CONDUIT_SETTINGS_CONNECTION_LOG'] = 'Подключение "#NAME#": параметр "log" задаёт сам модуль (все запросы пишутся в журнал); уберите его.';
+$MESS['CONDUIT_SETTINGS_CONNECTION_INVALID'] = 'Подключение "#NAME#" не сохранено: #REASON#';
+$MESS['CONDUIT_SETTINGS_CONNECTION_MISSING'] = 'Подключения "#NAME#" нет: добавьте его в Настройки → Настройки модулей → Conduit → Подключения (или Conduit\\Integration\\Settings::saveConnection()).';
+$MESS['CONDUIT_SETTINGS_KEEP_NOTHING'] = '"#NAME#": сохранённого значения #PATH# нет; введите его.';
+$MESS['CONDUIT_SETTINGS_WEBHOOK_UNKNOWN_KEY'] = 'Источник вебхуков "#NAME#": неизвестный ключ "#KEY#". Допустимые ключи: #LIST#.';
+$MESS['CONDUIT_SETTINGS_WEBHOOK_JOB_TYPE'] = 'Источник вебхуков "#NAME#": job_type должен состоять из 1–191 латинских букв, цифр, "_", ".", ":" или "-", получено #VALUE#.';
+$MESS['CONDUIT_SETTINGS_WEBHOOK_SECRETS'] = 'Для источника вебхуков "#NAME#" нужны "secrets": секрет подписи, который выдал отправитель (или список секретов на время замены).';
+$MESS['CONDUIT_SETTINGS_WEBHOOK_INVALID'] = 'Источник вебхуков "#NAME#" не сохранён: #REASON#';
+$MESS['CONDUIT_SETTINGS_WEBHOOK_MISSING'] = 'Источника вебхуков "#NAME#" нет: добавьте его в настройках модуля (или Conduit\\Integration\\Settings::saveWebhookSource()).';
+$MESS['CONDUIT_SETTINGS_DECRYPT'] = 'Сохранённый секрет #PATH# настройки "#OPTION#" не расшифровывается (#REASON#): ключ шифрования отличается от того, с которым он сохранён. Верните исходный файл ключа или crypto_key либо введите секрет заново.';
