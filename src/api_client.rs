@@ -182,8 +182,19 @@ impl PhpApiClient {
             for (key, value) in entries(o) {
                 match key.to_utf8().unwrap_or_default().as_str() {
                     "concurrency" => match value.long() {
-                        Some(n) if (1..=10_000).contains(&n) => concurrency = n as usize,
-                        _ => return Err(config_error("Option \"concurrency\" must be an integer from 1 to 10000.")),
+                        Some(n @ 1..=10_000) => concurrency = usize::try_from(n).unwrap_or(1),
+                        _ => {
+                            let given = match (value.long(), value.double(), value.str()) {
+                                (Some(n), _, _) => n.to_string(),
+                                (_, Some(f), _) => f.to_string(),
+                                (_, _, Some(s)) => s.to_owned(),
+                                _ => crate::php_options::type_name(value).to_owned(),
+                            };
+                            return Err(config_error(format!(
+                                "Option \"concurrency\" must be an integer from 1 to 10000: {} given.",
+                                crate::php_options::quote(given.as_bytes())
+                            )));
+                        }
                     },
                     _ => {
                         return Err(config_error(format!(
@@ -214,8 +225,10 @@ impl PhpApiClient {
         Ok(out)
     }
 
+    /// The base URL, a password in its userinfo masked as in `Response::getUrl()`.
     pub fn get_base_url(&self) -> String {
-        self.client.config().base_url.to_string()
+        let config = self.client.config();
+        config.redactor.url_of(&config.base_url)
     }
 
     /// "closed", "open", "half_open", or null without a circuit breaker.

@@ -9,7 +9,7 @@ use futures_util::stream::{self, StreamExt};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::circuit_breaker::CircuitBreaker;
-use crate::config::{Auth, ClientConfig};
+use crate::config::{Auth, ClientConfig, Redirects};
 use crate::error::{describe_chain, Error, Kind};
 use crate::process;
 use crate::rate_limit::RateLimiter;
@@ -33,6 +33,13 @@ pub struct ApiClient {
     limiter: Option<Arc<RateLimiter>>,
     breaker: Option<Arc<CircuitBreaker>>,
     sinks: Vec<Arc<dyn AttemptSink>>,
+}
+
+/// What every attempt of one call sends, resolved and checked once per call.
+struct Prepared {
+    url: url::Url,
+    headers: HeaderMap,
+    body: bytes::Bytes,
 }
 
 /// How one attempt ended.
@@ -100,6 +107,11 @@ impl ApiClient {
     pub async fn execute(&self, spec: &RequestSpec, extra_sink: Option<&dyn AttemptSink>) -> Result<Response, Error> {
         let correlation_id = new_correlation_id();
         let started = Instant::now();
+        let prepared = match self.prepare(spec) {
+            Ok(p) => p,
+            // Nothing was sent, so no attempt record.
+            Err(err) => return Err(err),
+        };
         let has_key = spec.idempotency_key.is_some();
         let mut stale_retry_used = false;
         let mut attempt: u32 = 0;
@@ -120,7 +132,7 @@ impl ApiClient {
                 limiter.acquire().await;
             }
             let attempt_started_at = SystemTime::now();
-            let result = self.attempt_once(spec, attempt, &correlation_id, extra_sink, attempt_started_at).await;
+            let result = self.attempt_once(spec, &prepared, attempt, &correlation_id, extra_sink, attempt_started_at).await;
 
             let (outcome, retry_after, final_error) = match result {
                 AttemptResult::Answered(mut response) => {
@@ -133,6 +145,9 @@ impl ApiClient {
                     if response.is_success() || (300..400).contains(&response.status) {
                         return Ok(response);
                     }
+                    // The exception carries the body and headers: an API that echoes
+                    // the request must not hand our credential to whoever logs it.
+                    self.scrub_error_response(&mut response);
                     let retry_after = response
                         .header("retry-after")
                         .and_then(|v| crate::retry_after::parse_retry_after(v, SystemTime::now()));
@@ -155,7 +170,11 @@ impl ApiClient {
                         attempt -= 1;
                         continue;
                     }
-                    let err = if kind == Kind::Timeout { Error::timeout(message) } else { Error::transport(message) };
+                    let err = match kind {
+                        Kind::Timeout => Error::timeout(message),
+                        Kind::Config => Error::config(message),
+                        _ => Error::transport(message),
+                    };
                     (outcome, None, err)
                 }
             };
@@ -198,23 +217,32 @@ impl ApiClient {
         indexed.into_iter().map(|(_, result)| result).collect()
     }
 
-    fn build_url(&self, spec: &RequestSpec) -> Result<url::Url, Error> {
-        let mut url = if spec.path.starts_with("http://") || spec.path.starts_with("https://") {
-            url::Url::parse(&spec.path).map_err(|e| Error::config(format!("invalid URL \"{}\": {e}", spec.path)))?
-        } else {
-            // Concatenation keeps the base path: base ".../api/v2" + "/orders" is
-            // ".../api/v2/orders", where RFC 3986 joining would drop "v2". Only the
-            // path and query are parsed; the base (host, IDNA) was parsed once.
-            let mut url = self.config.base_url.clone();
-            let (path, query) = match spec.path.split_once('?') {
-                Some((p, q)) => (p, Some(q)),
-                None => (spec.path.as_str(), None),
-            };
-            let base_path = url.path().trim_end_matches('/').to_owned();
-            url.set_path(&format!("{base_path}/{}", path.trim_start_matches('/')));
-            url.set_query(query);
-            url
+    /// Resolves `spec.path` under the base URL: scheme, host, port and base path
+    /// stay fixed, so a credential configured for the base never goes elsewhere.
+    fn resolve_url(&self, spec: &RequestSpec) -> Result<url::Url, Error> {
+        crate::request::check_path(&spec.path)?;
+        // Concatenation keeps the base path: base ".../api/v2" + "/orders" is
+        // ".../api/v2/orders", where RFC 3986 joining would drop "v2". Only the
+        // path and query are parsed; the base (host, IDNA) was parsed once.
+        let mut url = self.config.base_url.clone();
+        let (path, query) = match spec.path.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (spec.path.as_str(), None),
         };
+        let base_path = self.config.base_path.as_str();
+        url.set_path(&format!("{base_path}/{}", path.trim_start_matches('/')));
+        // Belt and braces after `check_path`: the url crate's normalisation (dot
+        // segments, `%2e`) must have left the result under the base path.
+        let resolved = url.path();
+        let under = resolved.strip_prefix(base_path).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        if !under {
+            return Err(Error::config(format!(
+                "Path {} would leave the base URL (it resolves to {}). A request path is always resolved under the base URL.",
+                crate::options::quote_str(path),
+                crate::options::quote_str(resolved)
+            )));
+        }
+        url.set_query(query);
         if !spec.query.is_empty() || matches!(self.config.auth, Auth::Query { .. }) {
             let mut pairs = url.query_pairs_mut();
             for (k, v) in &spec.query {
@@ -225,6 +253,12 @@ impl ApiClient {
             }
         }
         Ok(url)
+    }
+
+    fn prepare(&self, spec: &RequestSpec) -> Result<Prepared, Error> {
+        let url = self.resolve_url(spec)?;
+        let headers = self.build_headers(spec)?;
+        Ok(Prepared { url, headers, body: bytes::Bytes::from(Self::body_bytes(spec)) })
     }
 
     fn build_headers(&self, spec: &RequestSpec) -> Result<HeaderMap, Error> {
@@ -256,41 +290,23 @@ impl ApiClient {
     async fn attempt_once(
         &self,
         spec: &RequestSpec,
+        prepared: &Prepared,
         attempt: u32,
         correlation_id: &str,
         extra_sink: Option<&dyn AttemptSink>,
         started_at: SystemTime,
     ) -> AttemptResult {
         let start = Instant::now();
-        let prepared = self.build_url(spec).and_then(|url| Ok((url, self.build_headers(spec)?)));
-        let (url, headers) = match prepared {
-            Ok(p) => p,
-            Err(e) => {
-                return AttemptResult::Failed {
-                    outcome: AttemptOutcome::Status(0),
-                    kind: Kind::Config,
-                    message: e.message().to_owned(),
-                    stale_connection: false,
-                }
-            }
-        };
-        let body = Self::body_bytes(spec);
         let method = reqwest::Method::from_bytes(spec.method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let timeout = spec.timeout.unwrap_or(self.config.timeout);
         // Records cost redaction work: build them only when someone listens.
-        let mut record = (!self.sinks.is_empty() || extra_sink.is_some())
-            .then(|| self.new_record(spec, &url, &headers, &body, attempt, correlation_id, started_at));
-        let mut request = self.http.request(method, url).headers(headers);
-        if !timeout.is_zero() {
-            request = request.timeout(timeout);
-        }
-        if !body.is_empty() {
-            request = request.body(body);
-        }
+        let mut record = (!self.sinks.is_empty() || extra_sink.is_some()).then(|| {
+            self.new_record(spec, &prepared.url, &prepared.headers, &prepared.body, attempt, correlation_id, started_at)
+        });
         self.process.requests_sent.fetch_add(1, Ordering::Relaxed);
-        let result = match request.send().await {
+        let result = match self.send_following_redirects(method, prepared, timeout, start).await {
             Ok(resp) => self.read_response(resp, &spec.method, timeout, start).await,
-            Err(e) => Err(classify(&e, timeout)),
+            Err(failed) => Err(failed),
         };
         let result = match result {
             Ok(response) => AttemptResult::Answered(response),
@@ -358,6 +374,127 @@ impl ApiClient {
         }
     }
 
+    /// Sends the request and follows redirects as `redirects`/`max_redirects` allow.
+    ///
+    /// Redirects are followed here rather than by reqwest so that leaving the base
+    /// origin is a decision, not an accident: with `same-origin` (the default) a
+    /// redirect elsewhere is not followed and its 3xx is the answer; with `any` it is
+    /// followed with only `Accept` (no auth header, no Basic/Bearer, no custom or
+    /// `redact_headers` header, no auth query parameter, never a `Referer`), and a
+    /// 307/308 that would re-send the body to the other origin is not followed.
+    async fn send_following_redirects(
+        &self,
+        method: reqwest::Method,
+        prepared: &Prepared,
+        timeout: Duration,
+        start: Instant,
+    ) -> Result<reqwest::Response, AttemptResult> {
+        let follow = self.config.redirects != Redirects::None && self.config.max_redirects > 0;
+        let mut method = method;
+        let mut url = prepared.url.clone();
+        let mut headers = std::borrow::Cow::Borrowed(&prepared.headers);
+        let mut body = (!prepared.body.is_empty()).then(|| prepared.body.clone());
+        let mut left_origin = false;
+        let mut hops = 0;
+        loop {
+            let mut request = self.http.request(method.clone(), url.clone()).headers(headers.as_ref().clone());
+            if !timeout.is_zero() {
+                let left = timeout.saturating_sub(start.elapsed());
+                if left.is_zero() {
+                    return Err(self.timed_out(timeout, "while following redirects"));
+                }
+                request = request.timeout(left);
+            }
+            if let Some(b) = &body {
+                request = request.body(b.clone());
+            }
+            let resp = request.send().await.map_err(|e| self.classify(e, timeout))?;
+            let status = resp.status().as_u16();
+            if !follow || !matches!(status, 301 | 302 | 303 | 307 | 308) {
+                return Ok(resp);
+            }
+            let next = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|location| url.join(location).ok());
+            let Some(mut next) = next.filter(|n| matches!(n.scheme(), "http" | "https")) else {
+                return Ok(resp);
+            };
+            if hops >= self.config.max_redirects {
+                return Err(AttemptResult::Failed {
+                    outcome: AttemptOutcome::Status(0),
+                    kind: Kind::Transport,
+                    message: format!(
+                        "too many redirects: more than {} (max_redirects), last one to {}",
+                        self.config.max_redirects,
+                        self.config.redactor.url_of(&next)
+                    ),
+                    stale_connection: false,
+                });
+            }
+            let cross_origin = next.origin() != self.config.base_url.origin();
+            let keeps_body = matches!(status, 307 | 308);
+            if cross_origin {
+                if self.config.redirects == Redirects::SameOrigin || (keeps_body && body.is_some()) {
+                    return Ok(resp);
+                }
+                if let Auth::Query { name, .. } = &self.config.auth {
+                    strip_query_param(&mut next, name);
+                }
+                if !left_origin {
+                    left_origin = true;
+                    let mut only_accept = HeaderMap::new();
+                    if let Some(accept) = prepared.headers.get(reqwest::header::ACCEPT) {
+                        only_accept.insert(reqwest::header::ACCEPT, accept.clone());
+                    }
+                    headers = std::borrow::Cow::Owned(only_accept);
+                }
+            }
+            // 303 always, and 301/302 after a POST, continue as a GET without a body.
+            if (status == 303 && method != reqwest::Method::HEAD)
+                || (matches!(status, 301 | 302) && method == reqwest::Method::POST)
+            {
+                method = reqwest::Method::GET;
+                body = None;
+                let mut without_body = headers.into_owned();
+                without_body.remove(reqwest::header::CONTENT_TYPE);
+                headers = std::borrow::Cow::Owned(without_body);
+            }
+            drop(resp);
+            hops += 1;
+            url = next;
+        }
+    }
+
+    /// Replaces the credential literals in an error response's body and headers
+    /// (and every configured secret header) before the response becomes an exception.
+    fn scrub_error_response(&self, response: &mut Response) {
+        let redactor = &self.config.redactor;
+        if let Some(body) = redactor.scrub_literal_bytes(&response.body) {
+            response.body = body;
+        }
+        response.headers = redactor.headers(&response.headers);
+    }
+
+    fn timed_out(&self, timeout: Duration, when: &str) -> AttemptResult {
+        AttemptResult::Failed {
+            outcome: AttemptOutcome::Timeout,
+            kind: Kind::Timeout,
+            message: format!("no complete answer within {:.3} s ({when})", timeout.as_secs_f64()),
+            stale_connection: false,
+        }
+    }
+
+    /// The one place a reqwest error becomes a message: reqwest's text quotes the
+    /// full URL (query auth parameter, userinfo) and a source may quote more, so
+    /// the URL is dropped and the rest scrubbed of every credential.
+    fn classify(&self, e: reqwest::Error, timeout: Duration) -> AttemptResult {
+        let e = e.without_url();
+        let chain = self.config.redactor.scrub_text(&describe_chain(&e));
+        classify(&e, chain, timeout)
+    }
+
     async fn read_response(
         &self,
         mut resp: reqwest::Response,
@@ -386,7 +523,7 @@ impl ApiClient {
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(e) => return Err(classify(&e, timeout)),
+                Err(e) => return Err(self.classify(e, timeout)),
             }
         }
         Ok(Response {
@@ -424,7 +561,7 @@ impl ApiClient {
         if self.sinks.is_empty() && extra_sink.is_none() {
             return;
         }
-        let url = self.build_url(spec).map(|u| self.config.redactor.url(u.as_str())).unwrap_or_default();
+        let url = self.resolve_url(spec).map(|u| self.config.redactor.url(u.as_str())).unwrap_or_default();
         self.emit(
             AttemptRecord {
                 started_at,
@@ -485,8 +622,23 @@ fn too_large(limit: u64) -> AttemptResult {
     }
 }
 
-fn classify(e: &reqwest::Error, timeout: Duration) -> AttemptResult {
-    let chain = describe_chain(e);
+/// Removes every `name=…` pair from `url`'s query (the auth parameter on its way
+/// to another origin).
+fn strip_query_param(url: &mut url::Url, name: &str) {
+    if !url.query_pairs().any(|(k, _)| k == name) {
+        return;
+    }
+    let kept: Vec<(String, String)> =
+        url.query_pairs().filter(|(k, _)| k != name).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+}
+
+/// `chain` is the error's already scrubbed description.
+fn classify(e: &reqwest::Error, chain: String, timeout: Duration) -> AttemptResult {
     let stale_connection = chain.contains("connection closed before message completed");
     if e.is_connect() {
         let kind = if e.is_timeout() { Kind::Timeout } else { Kind::Transport };

@@ -40,6 +40,7 @@ pub const CLIENT_OPTIONS: &[&str] = &[
     "ca_file",
     "proxy",
     "max_redirects",
+    "redirects",
     "max_response_bytes",
     "user_agent",
     "idempotency_header",
@@ -60,6 +61,19 @@ pub enum Auth {
     Query { name: String, value: String },
 }
 
+/// Which redirects the client follows (`redirects` option). Default is `SameOrigin`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Redirects {
+    /// Follow redirects within the base URL's origin (scheme, host, port); a redirect
+    /// to another origin is not followed and the 3xx response is returned.
+    SameOrigin,
+    /// Follow any http(s) redirect; on leaving the base origin every credential and
+    /// custom header is dropped, and a 307/308 that would re-send a body is not followed.
+    Any,
+    /// Follow none (`redirects => 0`): the 3xx response is returned.
+    None,
+}
+
 /// Settings that shape the connection pool; clients with equal values share one
 /// pool (and one rate limiter and breaker) within a process.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -68,7 +82,6 @@ pub struct TransportConfig {
     pub verify_tls: bool,
     pub ca_file: Option<String>,
     pub proxy: Option<String>,
-    pub max_redirects: usize,
     pub user_agent: String,
     pub pool_idle_timeout: Duration,
     pub pool_max_idle_per_host: usize,
@@ -76,8 +89,13 @@ pub struct TransportConfig {
 
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
-    /// Base URL without a trailing slash.
+    /// The base URL as given (credentials in its userinfo included).
     pub base_url: url::Url,
+    /// The base URL's path without its trailing slash (`/api/v2`, or `` for the root):
+    /// every request path resolves under it.
+    pub base_path: String,
+    pub redirects: Redirects,
+    pub max_redirects: usize,
     pub timeout: Duration,
     pub transport: TransportConfig,
     pub auth: Auth,
@@ -91,9 +109,18 @@ pub struct ClientConfig {
     pub redactor: Redactor,
 }
 
-fn secs(n: f64) -> Duration {
-    Duration::from_secs_f64(n.min(1e9))
+/// Seconds as a `Duration`; callers pass range-checked values, anything else is zero.
+pub(crate) fn secs(n: f64) -> Duration {
+    Duration::try_from_secs_f64(n).unwrap_or(Duration::ZERO)
 }
+
+/// Range of `timeout` (and the per-request `timeout`), `0` aside (no timeout): 1 ms to a day.
+pub const TIMEOUT_RANGE: (f64, f64) = (0.001, 86_400.0);
+pub const CONNECT_TIMEOUT_RANGE: (f64, f64) = (0.001, 3_600.0);
+pub const PER_SECOND_RANGE: (f64, f64) = (0.001, 1_000_000.0);
+pub const BREAKER_SECONDS_RANGE: (f64, f64) = (0.001, 86_400.0);
+pub const POOL_IDLE_RANGE: (f64, f64) = (0.001, 86_400.0);
+pub const MAX_RESPONSE_BYTES_MAX: u64 = 1 << 40;
 
 impl ClientConfig {
     /// Parses and validates the options; the `log` key is the binding's business and
@@ -132,7 +159,7 @@ impl ClientConfig {
             None => None,
             Some(r) => {
                 let per_second = r
-                    .positive_f64("per_second")?
+                    .number_in("per_second", PER_SECOND_RANGE.0, PER_SECOND_RANGE.1)?
                     .ok_or_else(|| Error::config("Option \"rate_limit.per_second\" is required."))?;
                 let burst = r.int_in("burst", 1, 1_000_000)?.unwrap_or(1) as u32;
                 let config = RateLimitConfig { per_second, burst };
@@ -146,16 +173,25 @@ impl ClientConfig {
                 None => None,
                 Some(b) => {
                     let mut config = BreakerConfig::default();
-                    if let Some(r) = b.positive_f64("failure_ratio")? {
-                        config.failure_ratio = r;
+                    if let Some(v) = b.get("failure_ratio") {
+                        match v.as_f64() {
+                            Some(r) if r > 0.0 && r <= 1.0 => config.failure_ratio = r,
+                            _ => {
+                                return Err(Error::config(format!(
+                                    "Option \"circuit_breaker.failure_ratio\" must be a number in (0, 1]: {} given.",
+                                    crate::options::quote(v)
+                                )))
+                            }
+                        }
                     }
                     if let Some(n) = b.int_in("min_calls", 1, 1_000_000)? {
                         config.min_calls = n as u32;
                     }
-                    if let Some(s) = b.positive_f64("window_s")? {
+                    let (min, max) = BREAKER_SECONDS_RANGE;
+                    if let Some(s) = b.number_in("window_s", min, max)? {
                         config.window = secs(s);
                     }
-                    if let Some(s) = b.positive_f64("open_s")? {
+                    if let Some(s) = b.number_in("open_s", min, max)? {
                         config.open_duration = secs(s);
                     }
                     crate::circuit_breaker::CircuitBreaker::new(config.clone()).map_err(Error::config)?;
@@ -176,14 +212,22 @@ impl ClientConfig {
                 .map_err(|e| Error::config(format!("Option \"proxy\" must be a URL ({e}): \"{p}\" given.")))?;
         }
 
+        let user_agent = match o.header_value("user_agent", false)? {
+            Some("") => return Err(Error::config("Option \"user_agent\" must not be empty.")),
+            Some(ua) => ua.to_owned(),
+            None => user_agent(),
+        };
         let transport = TransportConfig {
-            connect_timeout: o.non_negative_f64("connect_timeout")?.map_or(DEFAULT_CONNECT_TIMEOUT, secs),
+            connect_timeout: o
+                .number_in("connect_timeout", CONNECT_TIMEOUT_RANGE.0, CONNECT_TIMEOUT_RANGE.1)?
+                .map_or(DEFAULT_CONNECT_TIMEOUT, secs),
             verify_tls,
             ca_file,
             proxy,
-            max_redirects: o.int_in("max_redirects", 0, 100)?.map_or(DEFAULT_MAX_REDIRECTS, |n| n as usize),
-            user_agent: o.non_empty_string("user_agent")?.map_or_else(user_agent, str::to_owned),
-            pool_idle_timeout: o.positive_f64("pool_idle_timeout")?.map_or(DEFAULT_POOL_IDLE_TIMEOUT, secs),
+            user_agent,
+            pool_idle_timeout: o
+                .number_in("pool_idle_timeout", POOL_IDLE_RANGE.0, POOL_IDLE_RANGE.1)?
+                .map_or(DEFAULT_POOL_IDLE_TIMEOUT, secs),
             pool_max_idle_per_host: o
                 .int_in("pool_max_idle_per_host", 0, 10_000)?
                 .map_or(DEFAULT_POOL_MAX_IDLE_PER_HOST, |n| n as usize),
@@ -193,6 +237,19 @@ impl ClientConfig {
         let mut redact_fields: Vec<String> = DEFAULT_REDACT_FIELDS.iter().map(|s| s.to_string()).collect();
         redact_fields.extend(o.string_list("redact_fields")?.unwrap_or_default());
         let mut literals = Vec::new();
+        // Credentials in the base URL's userinfo (reqwest sends them as Basic auth).
+        if let Some(password) = base_url.password() {
+            use base64::Engine as _;
+            let decoded = |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+            let user = decoded(base_url.username()).unwrap_or_default();
+            let plain = decoded(password).unwrap_or_default();
+            literals.push(password.to_owned());
+            literals.push(base64::engine::general_purpose::STANDARD.encode(format!("{user}:{plain}")));
+            literals.push(plain);
+        }
+        if let Some(password) = transport.proxy.as_deref().and_then(|p| url::Url::parse(p).ok()).and_then(|u| u.password().map(str::to_owned)) {
+            literals.push(password);
+        }
         match &auth {
             Auth::None => {}
             Auth::Bearer { token } => literals.push(token.clone()),
@@ -208,20 +265,49 @@ impl ClientConfig {
             Auth::Query { name, value } => {
                 redact_fields.push(name.clone());
                 literals.push(value.clone());
+                let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+                if encoded != *value {
+                    literals.push(encoded);
+                }
             }
         }
 
+        let mut default_headers = o.string_map("headers")?.unwrap_or_default();
+        default_headers.retain(|(n, _)| !n.is_empty());
+        for (name, value) in &default_headers {
+            check_header("headers", name, value)?;
+        }
+        let idempotency_header = o.header_name("idempotency_header")?.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER).to_owned();
+        let redirects = match o.get("redirects") {
+            None => Redirects::SameOrigin,
+            Some(Value::String(s)) if s == "same-origin" => Redirects::SameOrigin,
+            Some(Value::String(s)) if s == "any" => Redirects::Any,
+            Some(v) if v.as_u64() == Some(0) || v.as_bool() == Some(false) => Redirects::None,
+            Some(v) => {
+                return Err(Error::config(format!(
+                    "Option \"redirects\" must be \"same-origin\", \"any\" or 0: {} given.",
+                    crate::options::quote(v)
+                )))
+            }
+        };
+        let base_path = base_url.path().trim_end_matches('/').to_owned();
+
         Ok(Self {
             base_url,
-            timeout: o.non_negative_f64("timeout")?.map_or(DEFAULT_TIMEOUT, secs),
+            base_path,
+            redirects,
+            max_redirects: o.int_in("max_redirects", 0, 100)?.map_or(DEFAULT_MAX_REDIRECTS, |n| n as usize),
+            timeout: o.seconds_or_zero("timeout", TIMEOUT_RANGE.0, TIMEOUT_RANGE.1)?.map_or(DEFAULT_TIMEOUT, secs),
             transport,
             auth,
             retry,
             rate_limit,
             circuit_breaker,
-            default_headers: o.string_map("headers")?.unwrap_or_default(),
-            max_response_bytes: o.int_in("max_response_bytes", 1, u64::MAX >> 1)?.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
-            idempotency_header: o.non_empty_string("idempotency_header")?.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER).to_owned(),
+            default_headers,
+            max_response_bytes: o
+                .int_in("max_response_bytes", 1, MAX_RESPONSE_BYTES_MAX)?
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            idempotency_header,
             log_body_bytes: o.int_in("log_body_bytes", 0, 16 * 1024 * 1024)?.map_or(DEFAULT_LOG_BODY_BYTES, |n| n as usize),
             redactor: Redactor::new(&redact_headers, &redact_fields, literals),
         })
@@ -231,6 +317,22 @@ impl ClientConfig {
     pub fn target_key(&self) -> String {
         self.base_url.origin().ascii_serialization()
     }
+}
+
+/// Checks one `name => value` header of option `option`; a value is never quoted.
+pub(crate) fn check_header(option: &str, name: &str, value: &str) -> Result<(), Error> {
+    if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(Error::config(format!(
+            "Option \"{option}\" has an invalid header name (a token: no spaces, CR, LF or other control characters): {}.",
+            crate::options::quote_str(name)
+        )));
+    }
+    if let Some(problem) = crate::options::header_value_problem(value) {
+        return Err(Error::config(format!(
+            "Option \"{option}.{name}\" has an invalid value ({problem}; the value is not quoted)."
+        )));
+    }
+    Ok(())
 }
 
 fn parse_base_url(raw: &str) -> Result<url::Url, Error> {
@@ -258,21 +360,27 @@ fn parse_auth(a: &OptionReader<'_>) -> Result<Auth, Error> {
     match kind {
         "bearer" => {
             only(&["token"])?;
-            Ok(Auth::Bearer { token: a.required_string("token")?.to_owned() })
+            a.required_string("token")?;
+            let token = a.header_value("token", true)?.unwrap_or_default();
+            Ok(Auth::Bearer { token: token.to_owned() })
         }
         "basic" => {
             only(&["username", "password"])?;
-            Ok(Auth::Basic {
-                username: a.required_string("username")?.to_owned(),
-                password: a.string("password")?.unwrap_or("").to_owned(),
-            })
+            let username = a.required_string("username")?;
+            if username.contains(':') || username.chars().any(char::is_control) {
+                return Err(Error::config(
+                    "Option \"auth.username\" must not contain \":\" or control characters (RFC 7617).",
+                ));
+            }
+            Ok(Auth::Basic { username: username.to_owned(), password: a.string("password")?.unwrap_or("").to_owned() })
         }
         "header" => {
             only(&["name", "value"])?;
-            let name = a.required_string("name")?;
-            reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::config(format!("Option \"auth.name\" must be a valid header name: \"{name}\" given.")))?;
-            Ok(Auth::Header { name: name.to_owned(), value: a.required_string("value")?.to_owned() })
+            a.required_string("name")?;
+            let name = a.header_name("name")?.unwrap_or_default();
+            a.required_string("value")?;
+            let value = a.header_value("value", true)?.unwrap_or_default();
+            Ok(Auth::Header { name: name.to_owned(), value: value.to_owned() })
         }
         "query" => {
             only(&["name", "value"])?;
@@ -297,7 +405,9 @@ mod tests {
     fn defaults() {
         let c = ClientConfig::from_options("https://api.test/v2/", &json!([])).unwrap();
         assert_eq!(c.timeout, DEFAULT_TIMEOUT);
-        assert_eq!(c.transport.max_redirects, 5);
+        assert_eq!(c.max_redirects, 5);
+        assert_eq!(c.redirects, Redirects::SameOrigin);
+        assert_eq!(c.base_path, "/v2");
         assert!(c.transport.verify_tls);
         assert_eq!(c.retry, RetryConfig::default());
         assert_eq!(c.idempotency_header, "Idempotency-Key");

@@ -16,16 +16,34 @@ pub struct OptionReader<'a> {
 
 static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
 
-fn quote(value: &Value) -> String {
+/// Quotes a value for a message: at most 60 characters, control characters escaped
+/// (a CR/LF in an option must not forge a second log line).
+pub fn quote(value: &Value) -> String {
     let text = match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let mut short: String = text.chars().take(60).collect();
-    if short.len() < text.len() {
-        short.push('…');
+    quote_str(&text)
+}
+
+/// [`quote`] for text.
+pub fn quote_str(text: &str) -> String {
+    let mut out = String::from("\"");
+    for (count, c) in text.chars().enumerate() {
+        if count == 60 {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
     }
-    format!("\"{short}\"")
+    out.push('"');
+    out
 }
 
 impl<'a> OptionReader<'a> {
@@ -89,6 +107,47 @@ impl<'a> OptionReader<'a> {
             Some(n) if n.is_finite() && n > 0.0 => Ok(Some(n)),
             _ => Err(self.invalid(key, "a positive number", v)),
         }
+    }
+
+    /// A number in `min..=max` (NaN, INF and everything outside refused).
+    pub fn number_in(&self, key: &str, min: f64, max: f64) -> Result<Option<f64>, Error> {
+        let Some(v) = self.get(key) else { return Ok(None) };
+        match v.as_f64() {
+            Some(n) if n.is_finite() && (min..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(self.invalid(key, &format!("a number from {min} to {max}"), v)),
+        }
+    }
+
+    /// Seconds in `min..=max`, or 0 meaning "none".
+    pub fn seconds_or_zero(&self, key: &str, min: f64, max: f64) -> Result<Option<f64>, Error> {
+        let Some(v) = self.get(key) else { return Ok(None) };
+        match v.as_f64() {
+            Some(n) if n == 0.0 || (n.is_finite() && (min..=max).contains(&n)) => Ok(Some(n.abs())),
+            _ => Err(self.invalid(key, &format!("0 (none) or a number of seconds from {min} to {max}"), v)),
+        }
+    }
+
+    /// A string usable as an HTTP header name.
+    pub fn header_name(&self, key: &str) -> Result<Option<&'a str>, Error> {
+        let Some(name) = self.non_empty_string(key)? else { return Ok(None) };
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(Error::config(format!(
+                "Option \"{}\" must be a valid HTTP header name (a token: no spaces, CR, LF or other control characters): {} given.",
+                self.name(key),
+                quote_str(name)
+            )));
+        }
+        Ok(Some(name))
+    }
+
+    /// A string usable as an HTTP header value. `secret` values are never quoted.
+    pub fn header_value(&self, key: &str, secret: bool) -> Result<Option<&'a str>, Error> {
+        let Some(value) = self.string(key)? else { return Ok(None) };
+        if let Some(problem) = header_value_problem(value) {
+            let given = if secret { String::from("the value is not quoted, it may be a secret") } else { format!("{} given", quote_str(value)) };
+            return Err(Error::config(format!("Option \"{}\" must be a valid HTTP header value ({problem}): {given}.", self.name(key))));
+        }
+        Ok(Some(value))
     }
 
     /// A whole number in `min..=max`.
@@ -170,6 +229,17 @@ impl<'a> OptionReader<'a> {
         let Some(v) = self.get(key) else { return Ok(None) };
         OptionReader::new(v, &format!("{}{key}.", self.prefix), what, allowed).map(Some)
     }
+}
+
+/// Why `value` cannot be an HTTP header value, if it cannot.
+pub fn header_value_problem(value: &str) -> Option<&'static str> {
+    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        return Some("no CR, LF or NUL");
+    }
+    if reqwest::header::HeaderValue::from_str(value).is_err() {
+        return Some("visible ASCII only, no control characters");
+    }
+    None
 }
 
 #[cfg(test)]

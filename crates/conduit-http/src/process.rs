@@ -156,11 +156,10 @@ fn build_pool(t: &TransportConfig) -> Result<reqwest::Client, Error> {
         .pool_max_idle_per_host(t.pool_max_idle_per_host)
         .tcp_nodelay(true)
         .user_agent(t.user_agent.clone())
-        .redirect(if t.max_redirects == 0 {
-            reqwest::redirect::Policy::none()
-        } else {
-            reqwest::redirect::Policy::limited(t.max_redirects)
-        });
+        // The client follows redirects itself (see `ApiClient`), deciding per hop
+        // what may go to another origin; reqwest must never add a Referer.
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false);
     if !t.verify_tls {
         builder = builder.danger_accept_invalid_certs(true);
     }

@@ -57,6 +57,44 @@ impl Redactor {
         out
     }
 
+    /// Scrubs free text that may quote a URL or a credential (an error message, an
+    /// error source's text): every configured credential value, and the password of
+    /// any `scheme://user:password@` userinfo, whoever's it is.
+    pub fn scrub_text(&self, text: &str) -> String {
+        mask_userinfo_passwords(&self.scrub_literals(text))
+    }
+
+    /// Like [`Redactor::scrub_literals`] for bytes that may not be UTF-8 (an error
+    /// response's body); `None` when no credential occurs in them.
+    pub fn scrub_literal_bytes(&self, bytes: &[u8]) -> Option<Vec<u8>> {
+        let mut out: Option<Vec<u8>> = None;
+        for secret in &self.literals {
+            let needle = secret.as_bytes();
+            let haystack = out.as_deref().unwrap_or(bytes);
+            if !haystack.windows(needle.len()).any(|w| w == needle) {
+                continue;
+            }
+            let mut replaced = Vec::with_capacity(haystack.len());
+            let mut i = 0;
+            while i < haystack.len() {
+                if haystack[i..].starts_with(needle) {
+                    replaced.extend_from_slice(REDACTED.as_bytes());
+                    i += needle.len();
+                } else {
+                    replaced.push(haystack[i]);
+                    i += 1;
+                }
+            }
+            out = Some(replaced);
+        }
+        out
+    }
+
+    /// Whether any credential literal is configured (the cheap path skips scrubbing).
+    pub fn has_literals(&self) -> bool {
+        !self.literals.is_empty()
+    }
+
     pub fn headers(&self, headers: &[(String, String)]) -> Vec<(String, String)> {
         headers
             .iter()
@@ -158,6 +196,42 @@ impl Redactor {
     }
 }
 
+/// Replaces the password in every `scheme://user:password@host` found in `text`
+/// (a URL printed inside an error message) with `[REDACTED]`.
+pub fn mask_userinfo_passwords(text: &str) -> String {
+    if !text.contains("://") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("://") {
+        let (head, tail) = rest.split_at(pos + 3);
+        out.push_str(head);
+        // The authority ends at the first '/', '?', '#', whitespace, quote or bracket.
+        let end = tail
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '(' | ')' | '<' | '>' | '[' | ']') || c.is_whitespace())
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) => {
+                let userinfo = &authority[..at];
+                match userinfo.find(':') {
+                    Some(colon) if colon + 1 < userinfo.len() => {
+                        out.push_str(&userinfo[..=colon]);
+                        out.push_str(REDACTED);
+                        out.push_str(&authority[at..]);
+                    }
+                    _ => out.push_str(authority),
+                }
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn looks_form_encoded(text: &str) -> bool {
     !text.is_empty()
         && text.contains('=')
@@ -237,6 +311,17 @@ mod tests {
         let r = redactor();
         assert_eq!(r.body(b"echo: sk_live_abcdef!", 1000), "echo: [REDACTED]!");
         assert_eq!(r.scrub_literals("abc is too short to scrub"), "abc is too short to scrub");
+    }
+
+    #[test]
+    fn free_text_loses_credentials_and_userinfo_passwords() {
+        let r = redactor();
+        let text = "error sending request for url (http://bob:pw%21x@h.test/x?k=sk_live_abcdef): refused; see https://u@h2/ and ftp://a:b@c";
+        let out = r.scrub_text(text);
+        assert!(!out.contains("pw%21x") && !out.contains("sk_live_abcdef") && !out.contains(":b@"), "{out}");
+        assert!(out.contains("http://bob:[REDACTED]@h.test/x") && out.contains("https://u@h2/"), "{out}");
+        assert_eq!(r.scrub_literal_bytes(b"\xff sk_live_abcdef \x00").as_deref(), Some(&b"\xff [REDACTED] \x00"[..]));
+        assert_eq!(r.scrub_literal_bytes(b"nothing"), None);
     }
 
     #[test]

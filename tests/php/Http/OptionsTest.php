@@ -16,8 +16,8 @@ final class OptionsTest extends TestCase
     {
         return [
             'unknown key' => ['http://a.test', ['timout' => 1], 'Unknown option "timout" for Conduit\ApiClient. Allowed options are: timeout,'],
-            'negative timeout' => ['http://a.test', ['timeout' => -1], 'Option "timeout" must be a non-negative number: "-1" given.'],
-            'timeout as text' => ['http://a.test', ['timeout' => 'soon'], 'Option "timeout" must be a non-negative number: "soon" given.'],
+            'negative timeout' => ['http://a.test', ['timeout' => -1], 'Option "timeout" must be 0 (none) or a number of seconds from 0.001 to 86400: "-1" given.'],
+            'timeout as text' => ['http://a.test', ['timeout' => 'soon'], 'Option "timeout" must be 0 (none) or a number of seconds from 0.001 to 86400: "soon" given.'],
             'relative URL' => ['/api', [], 'baseUrl must be an absolute http(s) URL'],
             'ftp URL' => ['ftp://a.test', [], 'baseUrl must be an absolute http(s) URL'],
             'URL with query' => ['http://a.test/?x=1', [], 'must not have a query'],
@@ -27,8 +27,8 @@ final class OptionsTest extends TestCase
             'retry unknown' => ['http://a.test', ['retry' => ['attempts' => 3]], 'Unknown option "retry.attempts"'],
             'retry zero attempts' => ['http://a.test', ['retry' => ['max_attempts' => 0]], 'Option "retry.max_attempts" must be an integer from 1 to 100: "0" given.'],
             'retry delays' => ['http://a.test', ['retry' => ['base_delay_ms' => 500, 'max_delay_ms' => 100]], 'must not exceed retry.max_delay_ms'],
-            'rate limit' => ['http://a.test', ['rate_limit' => ['per_second' => 0]], 'Option "rate_limit.per_second" must be a positive number: "0" given.'],
-            'breaker ratio' => ['http://a.test', ['circuit_breaker' => ['failure_ratio' => 1.5]], 'failure_ratio must be in (0, 1]'],
+            'rate limit' => ['http://a.test', ['rate_limit' => ['per_second' => 0]], 'Option "rate_limit.per_second" must be a number from 0.001 to 1000000: "0" given.'],
+            'breaker ratio' => ['http://a.test', ['circuit_breaker' => ['failure_ratio' => 1.5]], 'Option "circuit_breaker.failure_ratio" must be a number in (0, 1]: "1.5" given.'],
             'verify_tls type' => ['http://a.test', ['verify_tls' => 'no'], 'Option "verify_tls" must be a boolean: "no" given.'],
             'ca_file missing' => ['http://a.test', ['ca_file' => '/nonexistent.pem'], 'Option "ca_file" must name a readable file'],
             'proxy' => ['http://a.test', ['proxy' => 'not a url'], 'Option "proxy" must be a URL'],
@@ -63,7 +63,7 @@ final class OptionsTest extends TestCase
             'closure in json' => ['POST', '/', ['json' => ['f' => fn () => 1]], 'Closure'],
             'body not string' => ['POST', '/', ['body' => ['a']], 'Option "body" must be a string'],
             'header newline' => ['GET', '/', ['headers' => ['X-A' => "a\r\nInjected: 1"]], 'invalid value'],
-            'negative timeout' => ['GET', '/', ['timeout' => -5], 'Option "timeout" must be a non-negative number'],
+            'negative timeout' => ['GET', '/', ['timeout' => -5], 'Option "timeout" must be 0 (none) or a number of seconds from 0.001 to 86400: "-5" given.'],
         ];
     }
 
@@ -90,7 +90,7 @@ final class OptionsTest extends TestCase
                 self::assertStringContainsString('Request #0 must be', $e->getMessage());
             }
         }
-        $this->expectExceptionMessage('Option "concurrency" must be an integer from 1 to 10000.');
+        $this->expectExceptionMessage('Option "concurrency" must be an integer from 1 to 10000: "0" given.');
         $client->sendMany([], ['concurrency' => 0]);
     }
 
