@@ -10,19 +10,21 @@ namespace Conduit\Tests\Support;
 final class MockApi
 {
     private static ?self $instance = null;
+    /** @var array<string, self> further instances by bind address (another origin) */
+    private static array $others = [];
 
     /** @var resource */
     private $process;
     private string $baseUrl;
 
-    private function __construct()
+    private function __construct(string $host = '127.0.0.1')
     {
         $binary = getenv('CONDUIT_MOCKAPI_BIN') ?: dirname(__DIR__, 3) . '/target/release/conduit-mockapi';
         if (!is_executable($binary)) {
             throw new \RuntimeException("mock API binary not found at $binary: run `make build`");
         }
         $pipes = [];
-        $this->process = proc_open([$binary, '--port', '0'], [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']], $pipes);
+        $this->process = proc_open([$binary, '--host', $host, '--port', '0'], [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']], $pipes);
         $line = fgets($pipes[1]);
         if (!is_string($line) || !preg_match('/^LISTENING (\S+)/', $line, $m)) {
             throw new \RuntimeException('mock API did not start: ' . var_export($line, true));
@@ -37,6 +39,15 @@ final class MockApi
     public static function get(): self
     {
         return self::$instance ??= new self();
+    }
+
+    /**
+     * A second, independent mock bound to another loopback address (127.0.0.2 by
+     * default): another origin, with its own request records.
+     */
+    public static function other(string $host = '127.0.0.2'): self
+    {
+        return self::$others[$host] ??= new self($host);
     }
 
     public function url(string $path = ''): string
