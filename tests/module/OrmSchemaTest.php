@@ -1,0 +1,94 @@
+<?php
+
+namespace Conduit\Tests\Module;
+
+use Bitrix\Main\Application;
+use Bitrix\Main\ORM\Fields;
+use Conduit\Integration\Orm\QueueTable;
+use Conduit\Integration\Orm\RequestLogTable;
+use Conduit\Integration\Services;
+
+/**
+ * Every ORM map equals the real columns the extension's migrate() created: names, types,
+ * sizes and nullability. A migration that changes a column without the entity fails here.
+ */
+final class OrmSchemaTest extends ModuleTestCase
+{
+    public static function setUpBeforeClass(): void
+    {
+        self::ensureInstalled();
+        Services::store()->migrate();
+    }
+
+    public static function entities(): array
+    {
+        return ['queue' => [QueueTable::class], 'request log' => [RequestLogTable::class]];
+    }
+
+    /** @return array<string, array{type: string, column_type: string, nullable: bool, length: ?int}> */
+    private static function columns(string $table): array
+    {
+        $connection = Application::getConnection();
+        $sql = "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS"
+            . " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '" . $connection->getSqlHelper()->forSql($table) . "' ORDER BY ORDINAL_POSITION";
+        $columns = [];
+        $result = $connection->query($sql);
+        while ($row = $result->fetch()) {
+            $row = array_change_key_case($row, CASE_UPPER);
+            $columns[strtoupper($row['COLUMN_NAME'])] = [
+                'type' => strtolower($row['DATA_TYPE']),
+                'column_type' => strtolower($row['COLUMN_TYPE']),
+                'nullable' => $row['IS_NULLABLE'] === 'YES',
+                'length' => $row['CHARACTER_MAXIMUM_LENGTH'] === null ? null : (int) $row['CHARACTER_MAXIMUM_LENGTH'],
+            ];
+        }
+        return $columns;
+    }
+
+    /** @dataProvider entities */
+    public function testMapEqualsColumns(string $entity): void
+    {
+        $table = $entity::getTableName();
+        $columns = self::columns($table);
+        $this->assertNotEmpty($columns, "$table has no columns: was migrate() run?");
+
+        $fields = [];
+        foreach ($entity::getEntity()->getFields() as $field) {
+            if ($field instanceof Fields\ScalarField) {
+                $fields[strtoupper($field->getColumnName())] = $field;
+            }
+        }
+        $this->assertSame(array_keys($columns), array_keys($fields), "$entity: field names differ from the columns of $table (in column order)");
+
+        $intSizes = ['tinyint' => 1, 'smallint' => 2, 'mediumint' => 3, 'int' => 4, 'bigint' => 8];
+        foreach ($fields as $name => $field) {
+            $column = $columns[$name];
+            $where = "$entity::$name ({$column['column_type']})";
+            switch (true) {
+                case $field instanceof Fields\IntegerField:
+                    $this->assertArrayHasKey($column['type'], $intSizes, "$where is not an integer column");
+                    $this->assertSame($intSizes[$column['type']], (int) $field->getSize(), "$where: IntegerField size");
+                    break;
+                case $field instanceof Fields\FloatField:
+                    $this->assertContains($column['type'], ['double', 'float', 'decimal'], $where);
+                    break;
+                case $field instanceof Fields\TextField:
+                    $this->assertContains($column['type'], ['text', 'mediumtext', 'longtext'], $where);
+                    break;
+                case $field instanceof Fields\StringField:
+                    $this->assertContains($column['type'], ['varchar', 'char'], $where);
+                    $this->assertSame($column['length'], (int) $field->getSize(), "$where: StringField size");
+                    break;
+                default:
+                    $this->fail("$where: unexpected field class " . get_class($field));
+            }
+            $this->assertSame($column['nullable'], $field->isNullable(), "$where: nullability");
+            if (!$column['nullable'] && !$field->isPrimary()) {
+                // NOT NULL columns without a database default must be required in the map.
+                $this->assertTrue($field->isRequired() || $field->getDefaultValue() !== null, "$where is NOT NULL but neither required nor defaulted");
+            }
+        }
+        $primary = $entity::getEntity()->getPrimaryArray();
+        $this->assertSame(['ID'], $primary);
+    }
+}

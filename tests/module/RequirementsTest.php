@@ -1,0 +1,130 @@
+<?php
+
+namespace Conduit\Tests\Module;
+
+use Bitrix\Main\Config\Option;
+use Bitrix\Main\ModuleManager;
+use Conduit\Integration\Install\Requirements;
+use Conduit\Integration\Storage\Dsn;
+use Conduit\Integration\Storage\Schema;
+
+/**
+ * Install checks: on an unsuitable server DoInstall refuses with a message that says
+ * what to do, and changes nothing. The server's inputs are replaced through the
+ * module's Requirements seam, never by faking Bitrix.
+ */
+final class RequirementsTest extends ModuleTestCase
+{
+    protected function tearDown(): void
+    {
+        Requirements::resetOverrides();
+    }
+
+    /** @return array{installed: bool, tables: list<string>, options: array<string, string>} */
+    private static function state(): array
+    {
+        return [
+            'installed' => ModuleManager::isModuleInstalled(self::MODULE),
+            'tables' => Schema::existingTables(),
+            'options' => self::rawOptions(),
+            'proxy' => is_file(CONDUIT_TEST_ROOT . '/bitrix/admin/conduit_integration_status.php'),
+        ];
+    }
+
+    public static function refusals(): array
+    {
+        return [
+            // inputs, fragments the message must contain
+            'extension missing' => [['extension_version' => null], ['conduit', 'extension=conduit', 'php --ri conduit', 'php8.2-fpm', '0.1.0']],
+            'extension too old' => [['extension_version' => '0.0.9'], ['0.0.9', '0.1.0', '1.0.0', 'conduit.so']],
+            'extension too new' => [['extension_version' => '1.2.0'], ['1.2.0', '1.0.0']],
+            'MariaDB 10.3' => [['database_version' => '10.3.39-MariaDB-0+deb10u1'], ['MariaDB', '10.3.39', '10.6', 'SKIP LOCKED']],
+            'MySQL 5.7' => [['database_version' => '5.7.44-log'], ['MySQL', '5.7.44', '8.0', 'SKIP LOCKED']],
+            'PostgreSQL site' => [['database_type' => 'pgsql'], ['pgsql', 'MySQL 8', 'MariaDB 10.6']],
+        ];
+    }
+
+    /** @dataProvider refusals */
+    public function testDoInstallRefusesAndChangesNothing(array $inputs, array $fragments): void
+    {
+        global $APPLICATION;
+        $before = self::state();
+        Requirements::override($inputs);
+        $APPLICATION->ResetException();
+
+        $result = self::module()->DoInstall();
+
+        $this->assertFalse($result, 'DoInstall must return false on an unsuitable server');
+        $message = self::lastException();
+        foreach ($fragments as $fragment) {
+            $this->assertStringContainsString($fragment, $message);
+        }
+        $this->assertSame($before, self::state(), 'a refused install changed the site');
+    }
+
+    public function testTheSuiteServerPasses(): void
+    {
+        $this->assertSame([], Requirements::problems());
+    }
+
+    public static function databaseVersions(): array
+    {
+        return [
+            ['10.6.0-MariaDB', true], ['10.11.6-MariaDB-0+deb12u1', true], ['11.4.2-MariaDB', true],
+            ['10.5.23-MariaDB', false], ['5.5.5-10.3.39-MariaDB', false],
+            ['8.0.36', true], ['8.4.0-commercial', true], ['5.7.44', false], ['garbage', false],
+        ];
+    }
+
+    /** @dataProvider databaseVersions */
+    public function testDatabaseVersions(string $version, bool $supported): void
+    {
+        $this->assertSame($supported, Requirements::databaseProblem($version) === null, $version);
+    }
+
+    public static function hosts(): array
+    {
+        // host setting, expected DSN (login "bx", password "p@ss:w/d", database "site")
+        return [
+            'plain host' => ['db.internal', 'mysql://bx:p%40ss%3Aw%2Fd@db.internal:3306/site'],
+            'host:port' => ['127.0.0.1:3307', 'mysql://bx:p%40ss%3Aw%2Fd@127.0.0.1:3307/site'],
+            'persistent p:' => ['p:10.0.0.5:3308', 'mysql://bx:p%40ss%3Aw%2Fd@10.0.0.5:3308/site'],
+            'socket' => ['localhost:/var/run/mysqld/mysqld.sock', 'mysql://bx:p%40ss%3Aw%2Fd@localhost:3306/site?socket=%2Fvar%2Frun%2Fmysqld%2Fmysqld.sock'],
+            'persistent socket' => ['p:localhost:/tmp/my.sock', 'mysql://bx:p%40ss%3Aw%2Fd@localhost:3306/site?socket=%2Ftmp%2Fmy.sock'],
+            'IPv6 with port' => ['[::1]:3310', 'mysql://bx:p%40ss%3Aw%2Fd@[::1]:3310/site'],
+            'localhost without socket file' => ['localhost', 'mysql://bx:p%40ss%3Aw%2Fd@localhost:3306/site'],
+        ];
+    }
+
+    /** @dataProvider hosts */
+    public function testDsnFromBitrixConnection(string $host, string $expected): void
+    {
+        $config = ['className' => '\\Bitrix\\Main\\DB\\MysqliConnection', 'host' => $host, 'database' => 'site', 'login' => 'bx', 'password' => 'p@ss:w/d'];
+        $this->assertSame($expected, Dsn::fromConnectionConfig($config, static fn () => false));
+        new \Conduit\Store($expected, ['table_prefix' => 'b_conduit_']); // the extension accepts it
+    }
+
+    public function testLocalhostUsesTheDefaultSocketWhenItExists(): void
+    {
+        $config = ['host' => 'localhost', 'database' => 'site', 'login' => 'bx', 'password' => ''];
+        $dsn = Dsn::fromConnectionConfig($config, static fn (string $path) => $path === '/run/mysqld/mysqld.sock');
+        $this->assertStringEndsWith('?socket=%2Frun%2Fmysqld%2Fmysqld.sock', $dsn);
+        $this->assertStringStartsWith('mysql://bx@localhost:3306/site', $dsn);
+    }
+
+    public function testNonMysqlConnectionIsRefused(): void
+    {
+        $this->expectException(\Conduit\Integration\Exception\InstallException::class);
+        $this->expectExceptionMessage('PgsqlConnection');
+        Dsn::fromConnectionConfig(['className' => '\\Bitrix\\Main\\DB\\PgsqlConnection', 'host' => 'x', 'database' => 'd']);
+    }
+
+    public function testSiteDsnPointsAtTheSiteDatabase(): void
+    {
+        $connection = \Bitrix\Main\Config\Configuration::getValue('connections')['default'];
+        $dsn = Dsn::forSite();
+        $this->assertStringContainsString('/' . rawurlencode($connection['database']), $dsn);
+        (new \Conduit\Store($dsn, ['table_prefix' => 'b_conduit_test_probe_']))->ping();
+        $this->assertSame('', (string) Option::get(self::MODULE, 'no_such_option_ever'));
+    }
+}
