@@ -13,6 +13,7 @@ deps:
 
 build: deps
 	cargo build --release --workspace --quiet
+	@bash scripts/package-module.sh
 
 test: build
 	@bash scripts/test.sh
