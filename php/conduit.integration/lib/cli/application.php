@@ -42,6 +42,7 @@ final class Application
                 'uninstall' => $this->uninstall($args),
                 'migrate' => $this->migrate($args),
                 'check' => $this->check($args),
+                'secrets:rotate' => $this->rotateSecrets($args),
                 'help', '--help', '-h' => $this->help(),
                 default => $this->usage($command),
             };
@@ -119,6 +120,15 @@ final class Application
             }
         }
         return $ok ? 0 : 1;
+    }
+
+    private function rotateSecrets(array $args): int
+    {
+        $this->noOptions($args);
+        $count = Settings::rotateSecrets();
+        $key = KeyRing::describe();
+        $this->line($this->out, self::msg('CONDUIT_CLI_ROTATED', ['#COUNT#' => (string) $count, '#PRIMARY#' => (string) $key['primary']]));
+        return 0;
     }
 
     private function help(): int

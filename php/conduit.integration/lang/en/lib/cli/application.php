@@ -1,5 +1,5 @@
 <?php
-$MESS['CONDUIT_CLI_HELP'] = "Usage: php bin/conduit <command> [--document-root=/path/to/site] [--boot=/path/to/boot.php]\n\nCommands:\n  install                  install the module (checks the server first; nothing changes if a check fails)\n  uninstall [--keep-data]  remove the module; with --keep-data the tables, settings and secrets stay\n  migrate                  apply the extension's pending table migrations\n  check                    extension, database, encryption key, schema and connections\n  help                     this text";
+$MESS['CONDUIT_CLI_HELP'] = "Usage: php bin/conduit <command> [--document-root=/path/to/site] [--boot=/path/to/boot.php]\n\nCommands:\n  install                  install the module (checks the server first; nothing changes if a check fails)\n  uninstall [--keep-data]  remove the module; with --keep-data the tables, settings and secrets stay\n  migrate                  apply the extension's pending table migrations\n  check                    extension, database, encryption key, schema and connections\n  secrets:rotate           re-encrypt every stored secret under the primary key (after adding a key)\n  help                     this text";
 $MESS['CONDUIT_CLI_UNKNOWN'] = 'Unknown command "#COMMAND#".';
 $MESS['CONDUIT_CLI_UNKNOWN_OPTION'] = 'Unknown option "#OPTION#".';
 $MESS['CONDUIT_CLI_ERROR'] = 'Error (#CLASS#): #MESSAGE#';
@@ -13,3 +13,4 @@ $MESS['CONDUIT_CLI_CHECK_REQUIREMENTS'] = 'extension conduit #VERSION#, database
 $MESS['CONDUIT_CLI_CHECK_KEY'] = 'secrets are encrypted with key "#PRIMARY#" (#SOURCE#); ring: #IDS#';
 $MESS['CONDUIT_CLI_CHECK_SCHEMA'] = 'schema version #VERSION# (the extension expects #EXPECTED#)';
 $MESS['CONDUIT_CLI_CHECK_CONNECTION'] = 'connection "#NAME#" is configured';
+$MESS['CONDUIT_CLI_ROTATED'] = '#COUNT# stored secrets were re-encrypted under key "#PRIMARY#".';

@@ -1,5 +1,5 @@
 <?php
-$MESS['CONDUIT_CLI_HELP'] = "Использование: php bin/conduit <команда> [--document-root=/путь/к/сайту] [--boot=/путь/к/boot.php]\n\nКоманды:\n  install                  установить модуль (сначала проверяет сервер; при ошибке ничего не меняется)\n  uninstall [--keep-data]  удалить модуль; с --keep-data таблицы, настройки и секреты сохраняются\n  migrate                  применить новые миграции таблиц расширения\n  check                    расширение, база данных, ключ шифрования, схема и подключения\n  help                     эта справка";
+$MESS['CONDUIT_CLI_HELP'] = "Использование: php bin/conduit <команда> [--document-root=/путь/к/сайту] [--boot=/путь/к/boot.php]\n\nКоманды:\n  install                  установить модуль (сначала проверяет сервер; при ошибке ничего не меняется)\n  uninstall [--keep-data]  удалить модуль; с --keep-data таблицы, настройки и секреты сохраняются\n  migrate                  применить новые миграции таблиц расширения\n  check                    расширение, база данных, ключ шифрования, схема и подключения\n  secrets:rotate           перешифровать все сохранённые секреты основным ключом (после добавления ключа)\n  help                     эта справка";
 $MESS['CONDUIT_CLI_UNKNOWN'] = 'Неизвестная команда "#COMMAND#".';
 $MESS['CONDUIT_CLI_UNKNOWN_OPTION'] = 'Неизвестный параметр "#OPTION#".';
 $MESS['CONDUIT_CLI_ERROR'] = 'Ошибка (#CLASS#): #MESSAGE#';
@@ -13,3 +13,4 @@ $MESS['CONDUIT_CLI_CHECK_REQUIREMENTS'] = 'расширение conduit #VERSION
 $MESS['CONDUIT_CLI_CHECK_KEY'] = 'секреты шифруются ключом "#PRIMARY#" (#SOURCE#); связка ключей: #IDS#';
 $MESS['CONDUIT_CLI_CHECK_SCHEMA'] = 'версия схемы #VERSION# (расширение ожидает #EXPECTED#)';
 $MESS['CONDUIT_CLI_CHECK_CONNECTION'] = 'подключение "#NAME#" настроено';
+$MESS['CONDUIT_CLI_ROTATED'] = 'Перешифровано сохранённых секретов: #COUNT#, ключ "#PRIMARY#".';
