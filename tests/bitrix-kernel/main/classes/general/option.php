@@ -1,0 +1,66 @@
+<?php
+use Bitrix\Main\Config\Option;
+
+/** Legacy COption over Config\Option. */
+class COption
+{
+    public static function GetOptionString($module_id, $name, $def = '', $site = false, $bExactSite = false)
+    {
+        if ($bExactSite) {
+            $v = Option::getRealValue($module_id, $name, $site);
+            return $v === null ? false : $v;
+        }
+        return Option::get($module_id, $name, $def, $site);
+    }
+    public static function SetOptionString($module_id, $name, $value = '', $desc = false, $site = '')
+    {
+        Option::set($module_id, $name, $value, $site);
+        return true;
+    }
+    public static function RemoveOption($module_id, $name = '', $site = false)
+    {
+        $filter = [];
+        if ($name !== '') $filter['name'] = $name;
+        if ($site !== false) $filter['site_id'] = $site;
+        Option::delete($module_id, $filter);
+    }
+    public static function GetOptionInt($module_id, $name, $def = '', $site = false) { return (int)static::GetOptionString($module_id, $name, $def, $site); }
+    public static function SetOptionInt($module_id, $name, $value = '', $desc = '', $site = '') { return static::SetOptionString($module_id, $name, (int)$value, $desc, $site); }
+}
+
+class CTimeZone
+{
+    public static function Disable() {}
+    public static function Enable() {}
+    public static function Enabled() { return false; }
+    public static function GetOffset($USER_ID = null, $forced = false) { return 0; }
+}
+
+/** Per-user options in b_user_option (VALUE serialized, as in the kernel). */
+class CUserOptions
+{
+    public static function GetOption($category, $name, $default_value = false, $user_id = false)
+    {
+        $uid = $user_id !== false ? (int)$user_id : (isset($GLOBALS['USER']) && is_object($GLOBALS['USER']) ? (int)$GLOBALS['USER']->GetID() : 0);
+        $c = \Bitrix\Main\Application::getConnection(); $h = $c->getSqlHelper();
+        $v = $c->queryScalar("SELECT VALUE FROM b_user_option WHERE USER_ID IN ($uid, 0) AND CATEGORY='" . $h->forSql($category) . "' AND NAME='" . $h->forSql($name) . "' ORDER BY USER_ID DESC");
+        if ($v === null) return $default_value;
+        $u = @unserialize($v, ['allowed_classes' => false]);
+        return $u === false && $v !== 'b:0;' ? $default_value : $u;
+    }
+    public static function SetOption($category, $name, $value, $bCommon = false, $user_id = false)
+    {
+        $uid = $bCommon ? 0 : ($user_id !== false ? (int)$user_id : (isset($GLOBALS['USER']) && is_object($GLOBALS['USER']) ? (int)$GLOBALS['USER']->GetID() : 0));
+        $c = \Bitrix\Main\Application::getConnection(); $h = $c->getSqlHelper();
+        $v = $h->forSql(serialize($value));
+        $c->queryExecute("INSERT INTO b_user_option (USER_ID, CATEGORY, NAME, VALUE, COMMON) VALUES ($uid, '" . $h->forSql($category) . "', '" . $h->forSql($name) . "', '$v', '" . ($bCommon ? 'Y' : 'N') . "') ON DUPLICATE KEY UPDATE VALUE='$v'");
+        return true;
+    }
+    public static function DeleteOption($category, $name, $bCommon = false, $user_id = false)
+    {
+        $uid = $bCommon ? 0 : ($user_id !== false ? (int)$user_id : (int)($GLOBALS['USER'] ? $GLOBALS['USER']->GetID() : 0));
+        $c = \Bitrix\Main\Application::getConnection(); $h = $c->getSqlHelper();
+        $c->queryExecute("DELETE FROM b_user_option WHERE USER_ID=$uid AND CATEGORY='" . $h->forSql($category) . "' AND NAME='" . $h->forSql($name) . "'");
+        return true;
+    }
+}

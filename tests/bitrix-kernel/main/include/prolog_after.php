@@ -1,0 +1,2 @@
+<?php
+// Public pages: no site template in the test kernel.

@@ -1,0 +1,4 @@
+<?php
+namespace Bitrix\Main\Config;
+
+class ConfigurationException extends \Bitrix\Main\SystemException {}

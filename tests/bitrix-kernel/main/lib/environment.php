@@ -1,0 +1,4 @@
+<?php
+namespace Bitrix\Main;
+
+class Environment extends Type\ParameterDictionary {}

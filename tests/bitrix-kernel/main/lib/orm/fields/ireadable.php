@@ -1,0 +1,4 @@
+<?php
+namespace Bitrix\Main\ORM\Fields;
+
+interface IReadable {}

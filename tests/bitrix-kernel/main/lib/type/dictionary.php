@@ -1,0 +1,4 @@
+<?php
+namespace Bitrix\Main\Type;
+
+class Dictionary extends ParameterDictionary {}
