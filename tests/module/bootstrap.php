@@ -34,7 +34,7 @@ if ($realSite) {
         fwrite(STDERR, "The Bitrix test kernel is missing ($setup).\n");
         exit(1);
     }
-    $command = escapeshellarg(PHP_BINARY) . ' ' . escapeshellarg($setup) . ' ' . escapeshellarg($root) . ' 2>&1';
+    $command = escapeshellarg(PHP_BINARY) . ' ' . escapeshellarg($setup) . ' 2>&1';
     exec($command, $output, $status);
     if ($status !== 0) {
         fwrite(STDERR, "setup-site.php failed ($status):\n" . implode("\n", $output) . "\n");
@@ -82,6 +82,19 @@ defined('NO_AGENT_STATISTIC') || define('NO_AGENT_STATISTIC', true);
 defined('STOP_STATISTICS') || define('STOP_STATISTICS', true);
 defined('BX_NO_ACCELERATOR_RESET') || define('BX_NO_ACCELERATOR_RESET', true);
 require $boot;
+
+if (!$realSite) {
+    // The kernel's site and database persist between runs: start from a site without the
+    // module, as a fresh Bitrix site would be (the module's own uninstall, then leftovers).
+    if (\Bitrix\Main\ModuleManager::isModuleInstalled('conduit.integration')) {
+        \CModule::CreateModuleObject('conduit.integration')->DoUninstall(false);
+    }
+    $connection = \Bitrix\Main\Application::getConnection();
+    foreach (['jobs', 'job_groups', 'request_log', 'schema_version'] as $table) {
+        $connection->queryExecute('DROP TABLE IF EXISTS b_conduit_' . $table);
+    }
+    \Bitrix\Main\Config\Option::delete('conduit.integration');
+}
 
 define('CONDUIT_TEST_REAL_SITE', $realSite);
 define('CONDUIT_TEST_ROOT', $root);

@@ -52,13 +52,16 @@ final class Settings
         'agent_time_budget_s' => ['type' => self::TYPE_FLOAT, 'min' => 0.5, 'max' => 60.0],
         'agent_cron_time_budget_s' => ['type' => self::TYPE_FLOAT, 'min' => 1.0, 'max' => 3600.0],
         'agent_job_limit' => ['type' => self::TYPE_INT, 'min' => 1, 'max' => 10000],
+        'agent_interval_s' => ['type' => self::TYPE_INT, 'min' => 10, 'max' => 86400],
         'delivery_concurrency' => ['type' => self::TYPE_INT, 'min' => 1, 'max' => 256],
         'log_enabled' => ['type' => self::TYPE_BOOL],
         'log_retention_days' => ['type' => self::TYPE_INT, 'min' => 0, 'max' => 3650],
         'log_body_bytes' => ['type' => self::TYPE_INT, 'min' => 0, 'max' => 1048576],
         'log_redact_fields' => ['type' => self::TYPE_LIST, 'max_items' => 50, 'pattern' => '/^[A-Za-z0-9_.\-]{1,64}$/'],
         'webhook_max_body_bytes' => ['type' => self::TYPE_INT, 'min' => 1024, 'max' => 67108864],
-        'webhook_dedupe_window_h' => ['type' => self::TYPE_INT, 'min' => 1, 'max' => 8760],
+        'webhook_dedupe_window_h' => ['type' => self::TYPE_INT, 'min' => 1, 'max' => 720],
+        'webhook_event_retention_days' => ['type' => self::TYPE_INT, 'min' => 1, 'max' => 3650],
+        'webhook_retry_after_s' => ['type' => self::TYPE_INT, 'min' => 1, 'max' => 3600],
         'public_base_url' => ['type' => self::TYPE_STRING, 'max_length' => 255, 'pattern' => '~^(|https?://[^\s/?#]+(/[^\s?#]*)?)$~'],
     ];
 
@@ -210,8 +213,12 @@ final class Settings
                 self::setPath($stored, $path, $old);
                 continue;
             }
+            if (is_int($value) || is_float($value)) {
+                $value = (string) $value; // a numeric PIN or key: still a secret
+                self::setPath($plain, $path, $value);
+            }
             if (!is_string($value)) {
-                continue; // a wrong type: the extension names it below
+                continue; // an array or object: the extension refuses it below, nothing is stored
             }
             self::setPath($stored, $path, [self::SECRET_KEY => KeyRing::box()->encrypt($value, self::aad($option, $path)), 'set_at' => $now]);
         }
