@@ -77,6 +77,9 @@ class conduit_integration extends CModule
             return false;
         }
 
+        // Installing over an installed module repairs it (files, handlers, new migrations)
+        // and keeps the registration; a failure then undoes nothing of the installed module.
+        $wasInstalled = ModuleManager::isModuleInstalled($this->MODULE_ID);
         $done = [];
         try {
             $this->InstallDB();
@@ -87,9 +90,13 @@ class conduit_integration extends CModule
             $done[] = 'files';
             $this->InstallAgents();
             $done[] = 'agents';
-            ModuleManager::registerModule($this->MODULE_ID);
+            if (!$wasInstalled) {
+                ModuleManager::registerModule($this->MODULE_ID);
+            }
         } catch (\Throwable $e) {
-            $this->rollback($done);
+            if (!$wasInstalled) {
+                $this->rollback($done);
+            }
             $APPLICATION->ThrowException(Loc::getMessage('CONDUIT_INSTALL_FAILED', ['#REASON#' => $e->getMessage()]));
             return false;
         }
@@ -207,9 +214,10 @@ class conduit_integration extends CModule
         return true;
     }
 
-    /** Part 2 registers the queue agent (\Conduit\Integration\Agent::run();) here. */
+    /** The queue agent \Conduit\Integration\Agent::run(); (not periodic, every agent_interval_s seconds). */
     public function InstallAgents()
     {
+        \Conduit\Integration\Agent::install();
         return true;
     }
 
