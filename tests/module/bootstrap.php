@@ -105,6 +105,7 @@ define('CONDUIT_TEST_PREINSTALLED', \Bitrix\Main\ModuleManager::isModuleInstalle
 
 require_once $repo . '/tests/php/Support/MockApi.php';
 require_once __DIR__ . '/Support/ModuleTestCase.php';
+require_once __DIR__ . '/Support/WebRequest.php';
 
 // What Bitrix does when it lists modules: loads install/index.php (whose autoloader serves
 // the module's lib/ before the module is registered).
