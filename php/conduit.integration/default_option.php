@@ -12,6 +12,7 @@ $conduit_integration_default_option = [
     'agent_time_budget_s' => '3',
     'agent_cron_time_budget_s' => '50',
     'agent_job_limit' => '100',
+    'agent_interval_s' => '60',
     'delivery_concurrency' => '16',
     'log_enabled' => 'Y',
     'log_retention_days' => '14',
@@ -19,5 +20,7 @@ $conduit_integration_default_option = [
     'log_redact_fields' => '',
     'webhook_max_body_bytes' => '1048576',
     'webhook_dedupe_window_h' => '72',
+    'webhook_event_retention_days' => '30',
+    'webhook_retry_after_s' => '30',
     'public_base_url' => '',
 ];

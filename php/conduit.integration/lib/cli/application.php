@@ -43,6 +43,7 @@ final class Application
                 'migrate' => $this->migrate($args),
                 'check' => $this->check($args),
                 'secrets:rotate' => $this->rotateSecrets($args),
+                'worker', 'queue:run', 'queue:stats', 'queue:retry-failed', 'log:purge' => (new QueueCommands($this->out, $this->err))->run($command, $args),
                 'help', '--help', '-h' => $this->help(),
                 default => $this->usage($command),
             };
@@ -109,15 +110,8 @@ final class Application
                 $ok = false;
                 $this->line($this->out, 'FAIL ' . $e->getMessage());
             }
-            foreach (Settings::connections() as $name) {
-                try {
-                    Services::client($name);
-                    $this->line($this->out, 'ok   ' . self::msg('CONDUIT_CLI_CHECK_CONNECTION', ['#NAME#' => $name]));
-                } catch (\Throwable $e) {
-                    $ok = false;
-                    $this->line($this->out, 'FAIL ' . $name . ': ' . $e->getMessage());
-                }
-            }
+            // Each connection: configured, and its base URL answers (QueueCommands::checkConnections).
+            $ok = (new QueueCommands($this->out, $this->err))->checkConnections() && $ok;
         }
         return $ok ? 0 : 1;
     }

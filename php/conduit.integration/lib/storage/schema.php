@@ -12,13 +12,13 @@ use Conduit\Integration\Services;
  * The extension owns the schema: {@see Schema::migrate()} runs `Conduit\Store::migrate()`
  * (versioned, idempotent, never drops anything). The extension has no "drop", so the
  * uninstaller removes the tables its migrations create, listed in {@see Schema::TABLES}
- * (crates/conduit-store/migrations/mariadb/ plus the version table), through Bitrix's
- * connection.
+ * (crates/conduit-store/migrations/mariadb/ plus the version table) and the module's own
+ * tables ({@see ModuleTables}), through Bitrix's connection.
  */
 final class Schema
 {
     /** Table names without the prefix, as the extension's migrations create them. */
-    public const TABLES = ['jobs', 'job_groups', 'request_log', 'schema_version'];
+    public const TABLES = ['jobs', 'job_groups', 'request_log', 'schema_version', 'webhook_event', 'worker'];
 
     private function __construct()
     {
@@ -38,6 +38,7 @@ final class Schema
         $locked = (int) $connection->queryScalar("SELECT GET_LOCK('" . $lock . "', 30)") === 1;
         try {
             $version = Services::store()->migrate();
+            ModuleTables::create(); // the module's own tables (webhook events, worker heartbeats)
         } finally {
             if ($locked) {
                 $connection->queryScalar("SELECT RELEASE_LOCK('" . $lock . "')");

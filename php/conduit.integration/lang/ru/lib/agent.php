@@ -1,0 +1,2 @@
+<?php
+$MESS['CONDUIT_AGENT_ADD_FAILED'] = 'Не удалось зарегистрировать агент очереди #NAME#: #REASON#';
