@@ -62,6 +62,30 @@ final class RequirementsTest extends ModuleTestCase
         $this->assertSame($before, self::state(), 'a refused install changed the site');
     }
 
+    public function testAStepFailingAfterTheChecksIsUndone(): void
+    {
+        global $APPLICATION;
+        if (ModuleManager::isModuleInstalled(self::MODULE) || Schema::existingTables() !== []) {
+            $this->markTestSkipped('the module or its tables are on this site already');
+        }
+        $before = self::state();
+        // A directory where InstallFiles must write the admin proxy: the copy fails.
+        $blocker = CONDUIT_TEST_ROOT . '/bitrix/admin/conduit_integration_status.php';
+        mkdir($blocker, 0777, true);
+        try {
+            $APPLICATION->ResetException();
+            $this->assertFalse(self::module()->DoInstall());
+            $this->assertStringContainsString($blocker, self::lastException());
+            $after = self::state();
+            $after['proxy'] = false;
+            $this->assertSame($before, $after, 'InstallDB and InstallEvents were not undone');
+            $handlers = \Bitrix\Main\EventManager::getInstance()->findEventHandlers('main', 'OnModuleUpdate');
+            $this->assertSame([], array_values(array_filter($handlers, static fn (array $h) => ($h['TO_MODULE_ID'] ?? '') === self::MODULE)));
+        } finally {
+            rmdir($blocker);
+        }
+    }
+
     public function testTheSuiteServerPasses(): void
     {
         $this->assertSame([], Requirements::problems());

@@ -197,11 +197,28 @@ class conduit_integration extends CModule
     public function InstallFiles()
     {
         $root = Application::getDocumentRoot();
-        CopyDirFiles(__DIR__ . '/admin', $root . '/bitrix/admin', true, true);
+        $this->copyFiles(__DIR__ . '/admin', $root . '/bitrix/admin');
         if ($this->hasFiles(__DIR__ . '/tools')) {
-            CopyDirFiles(__DIR__ . '/tools', $root . '/bitrix/tools/' . $this->MODULE_ID, true, true);
+            $this->copyFiles(__DIR__ . '/tools', $root . '/bitrix/tools/' . $this->MODULE_ID);
         }
         return true;
+    }
+
+    /**
+     * CopyDirFiles reports success even when a file could not be written; check each one.
+     *
+     * @throws \Conduit\Integration\Exception\InstallException naming the file that is missing
+     */
+    private function copyFiles(string $from, string $to): void
+    {
+        CopyDirFiles($from, $to, true, true);
+        $files = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator($from, \FilesystemIterator::SKIP_DOTS));
+        foreach ($files as $file) {
+            $target = $to . substr($file->getPathname(), strlen($from));
+            if ($file->getFilename() !== '.gitkeep' && (!is_file($target) || md5_file($target) !== md5_file($file->getPathname()))) {
+                throw new \Conduit\Integration\Exception\InstallException(Loc::getMessage('CONDUIT_INSTALL_COPY_FAILED', ['#FILE#' => $target]));
+            }
+        }
     }
 
     public function UnInstallFiles()

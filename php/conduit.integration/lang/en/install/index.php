@@ -11,3 +11,4 @@ $MESS['CONDUIT_UNINSTALL_FAILED'] = 'The Conduit module could not be removed: #R
 $MESS['CONDUIT_RIGHT_DENIED'] = 'access denied';
 $MESS['CONDUIT_RIGHT_READ'] = 'view the request log, the queue and the settings';
 $MESS['CONDUIT_RIGHT_WRITE'] = 'change settings and act on jobs';
+$MESS['CONDUIT_INSTALL_COPY_FAILED'] = 'could not write #FILE#: the web server\'s user must be able to write /bitrix/admin and /bitrix/tools';

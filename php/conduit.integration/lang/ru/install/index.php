@@ -11,3 +11,4 @@ $MESS['CONDUIT_UNINSTALL_FAILED'] = 'Не удалось удалить моду
 $MESS['CONDUIT_RIGHT_DENIED'] = 'доступ закрыт';
 $MESS['CONDUIT_RIGHT_READ'] = 'просмотр журнала запросов, очереди и настроек';
 $MESS['CONDUIT_RIGHT_WRITE'] = 'изменение настроек и действия с заданиями';
+$MESS['CONDUIT_INSTALL_COPY_FAILED'] = 'не удалось записать #FILE#: у пользователя веб-сервера должно быть право записи в /bitrix/admin и /bitrix/tools';
