@@ -6,14 +6,17 @@ use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 pub fn register_ini(_module_number: i32) {}
 
 pub extern "C" fn php_module_info(_module: *mut ModuleEntry) {
-    let build = if cfg!(debug_assertions) { "debug" } else { "release" };
+    use crate::version;
     let pools = conduit_http::process::describe();
     info_table_start!();
     info_table_row!("conduit support", "enabled");
-    info_table_row!("version", env!("CARGO_PKG_VERSION"));
-    info_table_row!("build", build);
+    info_table_row!("version", version::VERSION);
+    info_table_row!("git commit", version::GIT_COMMIT);
+    info_table_row!("build", version::BUILD_PROFILE);
+    info_table_row!("rustc", version::RUSTC);
+    info_table_row!("built for PHP", format!("{} (API {})", version::PHP_VERSION, version::PHP_API).as_str());
     info_table_row!("HTTP client", "reqwest 0.12 (hyper 1, HTTP/1.1 + HTTP/2)");
-    info_table_row!("TLS backend", "rustls (ring), system CA store");
+    info_table_row!("TLS backend", version::TLS_BACKEND);
     info_table_row!("connection pool", pools.as_str());
     for writer in conduit_store::process::writers() {
         let st = writer.stats();

@@ -16,6 +16,7 @@ mod secret_box;
 mod store;
 mod store_sink;
 mod sync_queue;
+mod version;
 mod webhook;
 
 use ext_php_rs::prelude::*;
@@ -51,4 +52,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<sync_queue::PhpSyncQueue>()
         .class::<sync_queue::PhpJob>()
         .class::<request_log::PhpRequestLog>()
+        .class::<version::PhpVersion>()
 }
