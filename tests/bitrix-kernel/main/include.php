@@ -18,6 +18,9 @@ defined('SM_VERSION') || define('SM_VERSION', '25.550.100');
 defined('SM_VERSION_DATE') || define('SM_VERSION_DATE', '2025-06-01 00:00:00');
 defined('BX_UTF') || define('BX_UTF', true);
 defined('SITE_ID') || define('SITE_ID', getenv('CONDUIT_KERNEL_SITE') ?: 's1');
+if (!defined('LANGUAGE_ID') && defined('ADMIN_SECTION') && ADMIN_SECTION === true && isset($_REQUEST['lang']) && in_array($_REQUEST['lang'], ['ru', 'en'], true)) {
+    define('LANGUAGE_ID', $_REQUEST['lang']);
+}
 defined('LANGUAGE_ID') || define('LANGUAGE_ID', getenv('CONDUIT_KERNEL_LANG') ?: 'ru');
 defined('LANG') || define('LANG', (defined('ADMIN_SECTION') && ADMIN_SECTION === true) ? LANGUAGE_ID : SITE_ID);
 defined('SITE_DIR') || define('SITE_DIR', '/');
@@ -37,6 +40,7 @@ defined('BX_SEARCH_ADMIN') || define('BX_SEARCH_ADMIN', false);
 require_once __DIR__ . '/lib/loader.php';
 \Bitrix\Main\Loader::registerKernelAutoload();
 require_once __DIR__ . '/tools.php';
+FormDecode();
 
 foreach (['/bitrix/php_interface/dbconn.php', '/local/php_interface/dbconn.php'] as $__f) {
     if (is_file($_SERVER['DOCUMENT_ROOT'] . $__f)) include_once $_SERVER['DOCUMENT_ROOT'] . $__f;

@@ -282,3 +282,46 @@ function randString($pass_len = 10, $pass_chars = false)
     return $s;
 }
 function AddMessage2Log($text, $module = '', $traceDepth = 6, $bShowArgs = false) { error_log('[bitrix-kernel] ' . $module . ': ' . (is_string($text) ? $text : print_r($text, true))); }
+
+/** Registers request, cookie and server variables as globals unless already set (the kernel's FormDecode). */
+function FormDecode()
+{
+    $skip = ['_GET' => 1, '_SESSION' => 1, '_POST' => 1, '_COOKIE' => 1, '_REQUEST' => 1, '_FILES' => 1, '_SERVER' => 1, 'GLOBALS' => 1, '_ENV' => 1,
+        'DBType' => 1, 'DBDebug' => 1, 'DBDebugToFile' => 1, 'DBHost' => 1, 'DBName' => 1, 'DBLogin' => 1, 'DBPassword' => 1,
+        'HTTP_ENV_VARS' => 1, 'HTTP_GET_VARS' => 1, 'HTTP_POST_VARS' => 1, 'HTTP_POST_FILES' => 1, 'HTTP_COOKIE_VARS' => 1, 'HTTP_SERVER_VARS' => 1, 'this' => 1];
+    foreach ($skip as $gl => $t) { unset($_REQUEST[$gl], $_GET[$gl], $_POST[$gl], $_COOKIE[$gl]); }
+    $to = [];
+    foreach ([$_ENV, $_GET, $_POST, $_COOKIE, $_SERVER] as $src) foreach ($src as $k => $v) if (is_string($k) && !isset($skip[$k])) $to[$k] = $v;
+    foreach ($to as $k => $v) if (!isset($GLOBALS[$k])) $GLOBALS[$k] = $v;
+}
+
+/** <select> from ['reference' => [labels], 'reference_id' => [values]] */
+function SelectBoxFromArray($strBoxName, $db_array, $strSelectedVal = '', $strDetText = '', $field1 = "class='typeselect'", $go = false, $form = 'form1')
+{
+    $s = '<select ' . $field1 . ' name="' . htmlspecialcharsbx($strBoxName) . '" id="' . htmlspecialcharsbx($strBoxName) . '"' . ($go ? ' onchange="this.form.submit()"' : '') . '>';
+    if ($strDetText !== '') $s .= '<option value="">' . $strDetText . '</option>';
+    $ref = $db_array['reference'] ?? $db_array['REFERENCE'] ?? [];
+    $ids = $db_array['reference_id'] ?? $db_array['REFERENCE_ID'] ?? [];
+    foreach ($ref as $i => $label) {
+        $v = (string)($ids[$i] ?? '');
+        $s .= '<option value="' . htmlspecialcharsbx($v) . '"' . (strcasecmp($v, (string)$strSelectedVal) === 0 ? ' selected' : '') . '>' . htmlspecialcharsbx($label) . '</option>';
+    }
+    return $s . '</select>';
+}
+function SelectBoxMFromArray($strBoxName, $a, $arr = [], $strDetText = '', $strDetText_selected = false, $size = '5', $field1 = "class='typeselect'")
+{
+    $s = '<select multiple name="' . htmlspecialcharsbx($strBoxName) . '" size="' . (int)$size . '" ' . $field1 . '>';
+    if ($strDetText !== '') $s .= '<option value="">' . $strDetText . '</option>';
+    $ref = $a['reference'] ?? $a['REFERENCE'] ?? [];
+    $ids = $a['reference_id'] ?? $a['REFERENCE_ID'] ?? [];
+    foreach ($ref as $i => $label) {
+        $v = (string)($ids[$i] ?? '');
+        $s .= '<option value="' . htmlspecialcharsbx($v) . '"' . (in_array($v, array_map('strval', (array)$arr), true) ? ' selected' : '') . '>' . htmlspecialcharsbx($label) . '</option>';
+    }
+    return $s . '</select>';
+}
+function InputType($strType, $strName, $strValue, $strCmp, $strPrintValue = false, $strPrint = '', $field1 = '', $strId = '')
+{
+    $checked = ($strType === 'radio' || $strType === 'checkbox') && (is_array($strCmp) ? in_array($strValue, $strCmp) : $strValue == $strCmp);
+    return '<input type="' . $strType . '" ' . $field1 . ' name="' . htmlspecialcharsbx($strName) . '" id="' . htmlspecialcharsbx($strId !== '' ? $strId : $strName) . '" value="' . htmlspecialcharsbx($strValue) . '"' . ($checked ? ' checked' : '') . '>' . ($strPrintValue ? $strValue : $strPrint);
+}

@@ -40,8 +40,18 @@ class CUser
     public function GetUserGroupString() { return implode(',', $this->GetUserGroupArray()); }
     public function GetUserGroupList() { return new CDBResult(array_map(fn($g) => ['GROUP_ID' => $g], $this->GetUserGroupArray())); }
     public function IsAdmin() { return in_array(1, array_map('intval', $this->GetUserGroupArray()), true); }
-    /** Operations are not modelled: an administrator can do everything, others nothing. */
-    public function CanDoOperation($op_name, $user_id = 0) { return $this->IsAdmin(); }
+    /**
+     * Operations are not modelled one by one: administrators can do everything; "view_*" operations need
+     * the main module right >= R (the kernel's "view all settings" task), "edit_*" need W; others admin only.
+     */
+    public function CanDoOperation($op_name, $user_id = 0)
+    {
+        if ($this->IsAdmin()) return true;
+        $right = CMain::GetGroupRight('main', $this->GetUserGroupArray());
+        if (strncmp($op_name, 'view_', 5) === 0) return $right >= 'R';
+        if (strncmp($op_name, 'edit_', 5) === 0) return $right >= 'W';
+        return false;
+    }
     public function CanAccess($arCodes) { return $this->IsAdmin(); }
 
     public static function GetUserGroup($ID)

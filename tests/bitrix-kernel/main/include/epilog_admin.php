@@ -1,0 +1,3 @@
+<?php
+require __DIR__ . '/epilog_admin_before.php';
+require __DIR__ . '/epilog_admin_after.php';
