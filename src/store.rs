@@ -69,7 +69,7 @@ pub fn attempt_sink_of(value: &Zval) -> Option<Arc<dyn AttemptSink>> {
 #[php_impl]
 impl PhpStore {
     /// The schema version `migrate()` brings a database to.
-    pub const SCHEMA_VERSION: i64 = 2;
+    pub const SCHEMA_VERSION: i64 = 3;
 
     /// `sqlite:///abs/path.db` or `mysql://user:pass@host:3306/db`. Connects on first use.
     /// @throws ConfigException for a bad DSN or option.

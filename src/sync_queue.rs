@@ -229,7 +229,8 @@ impl PhpSyncQueue {
     /// Type of the jobs pushRequest() creates.
     pub const DELIVERY_TYPE: &'static str = "conduit.http";
 
-    /// Options: max_attempts (5), lease_s (60), backoff_base_s (5), backoff_max_s (3600).
+    /// Options: max_attempts (5), lease_s (60), backoff_base_s (5), backoff_max_s (3600),
+    /// dedupe_window_s (0).
     /// @throws ConfigException for unknown or invalid options.
     pub fn __construct(store: &PhpStore, options: Option<&ZendHashTable>) -> PhpResult<Self> {
         let options = array_to_options(options, &[])?;
@@ -238,9 +239,10 @@ impl PhpSyncQueue {
     }
 
     /// Adds a job, committed before returning; returns its id (the existing job's id
-    /// when a pending or running job holds the same dedupe_key).
-    /// Options: delay_s | run_at, priority, max_attempts, dedupe_key, group_key,
-    /// backoff_base_s, backoff_max_s.
+    /// when a pending or running job holds the same dedupe_key, or a done one finished
+    /// within dedupe_window_s).
+    /// Options: delay_s | run_at, priority, max_attempts, dedupe_key, dedupe_window_s,
+    /// group_key, backoff_base_s, backoff_max_s.
     /// @throws ConfigException|QueueException
     pub fn push(&self, r#type: String, payload: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<i64> {
         let payload = array_to_json(payload, "payload")?;

@@ -381,7 +381,7 @@ final class SecretBox
 final class Store
 {
     /** The schema version migrate() brings a database to. */
-    public const SCHEMA_VERSION = 2;
+    public const SCHEMA_VERSION = 3;
 
     /**
      * @param string $dsn "sqlite:///absolute/path.db" or "mysql://user:pass@host:3306/db"
@@ -423,7 +423,8 @@ final class Store
  * A durable job queue in a Store. Delivery is at-least-once: handlers must be
  * idempotent (see docs/queue.md). Statuses: pending, running, done, failed.
  *
- * Options: `max_attempts` (5), `lease_s` (60), `backoff_base_s` (5), `backoff_max_s` (3600).
+ * Options: `max_attempts` (5), `lease_s` (60), `backoff_base_s` (5), `backoff_max_s` (3600),
+ * `dedupe_window_s` (0: the default window of push()).
  */
 final class SyncQueue
 {
@@ -440,8 +441,11 @@ final class SyncQueue
      *
      * Options: `delay_s` or `run_at` (Unix timestamp), `priority` (int, higher first),
      * `max_attempts`, `dedupe_key` (while a pending or running job holds it, returns
-     * that job's id and adds nothing), `group_key` (jobs of one group run one at a
-     * time, in push order), `backoff_base_s`, `backoff_max_s`.
+     * that job's id and adds nothing; keys are exact, byte for byte),
+     * `dedupe_window_s` (with a `dedupe_key`: a `done` job with the key finished
+     * within that many seconds also suppresses the push; `failed` jobs never do;
+     * 0…2592000, default from the queue), `group_key` (jobs of one group run one at
+     * a time, in push order), `backoff_base_s`, `backoff_max_s`.
      *
      * @param array $payload JSON-encodable
      * @return int the job id
@@ -536,7 +540,7 @@ final class SyncQueue
     /**
      * Filter keys: `status`, `type` (string or list), `dedupe_key`, `group_key`,
      * `created_from`, `created_to`, `updated_from`, `updated_to` (Unix timestamps),
-     * `error` (substring of the last error). Order: "id desc" (default), "column",
+     * `error` (exact, case-sensitive substring of the last error). Order: "id desc" (default), "column",
      * "column asc|desc" or "-column" with id, created_at, updated_at, run_at,
      * priority, attempts, status, type.
      * @return Job[]

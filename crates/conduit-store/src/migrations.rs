@@ -3,8 +3,10 @@
 //!
 //! Rules the runner (in each backend) follows: migrations run in version order,
 //! each at most once (a `{prefix}schema_version` row records it); every statement is
-//! `CREATE … IF NOT EXISTS` or an additive `ALTER`, so re-running a half-applied
-//! migration (MariaDB DDL is not transactional) is safe; nothing is ever dropped.
+//! `CREATE … IF NOT EXISTS`, an additive `ALTER … ADD … IF NOT EXISTS` or an
+//! `ALTER … MODIFY` that sets a column to its final definition, so re-running a
+//! half-applied migration (MariaDB DDL is not transactional) is safe; nothing is
+//! ever dropped. An applied migration is never edited: a change is a new version.
 //! [`migrations`] hands them out without running them.
 
 /// The dialect a migration is written in.
@@ -35,6 +37,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "request_log",
         sqlite: include_str!("../migrations/sqlite/0002_request_log.sql"),
         mariadb: include_str!("../migrations/mariadb/0002_request_log.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "exact_keys",
+        sqlite: include_str!("../migrations/sqlite/0003_exact_keys.sql"),
+        mariadb: include_str!("../migrations/mariadb/0003_exact_keys.sql"),
     },
 ];
 
@@ -91,10 +99,16 @@ mod tests {
                 assert!(!statements.is_empty());
                 for s in &statements {
                     assert!(!s.contains("{prefix}") && !s.contains("DROP"), "{s}");
-                    assert!(s.contains("IF NOT EXISTS"), "not idempotent: {s}");
+                    // CREATE … IF NOT EXISTS, or an ALTER whose every ADD is guarded
+                    // (MODIFY restates a final definition, so it is idempotent).
+                    let adds = s.matches("ADD ").count();
+                    let guarded = s.matches("ADD INDEX IF NOT EXISTS").count() + s.matches("ADD COLUMN IF NOT EXISTS").count();
+                    let idempotent = (s.starts_with("CREATE") && s.contains("IF NOT EXISTS"))
+                        || (s.starts_with("ALTER TABLE") && adds == guarded);
+                    assert!(idempotent, "not idempotent: {s}");
                 }
             }
         }
-        assert_eq!(latest_version(), 2);
+        assert_eq!(latest_version(), 3);
     }
 }

@@ -117,8 +117,8 @@ mod contract {
     use super::*;
 
     pub fn migrate_is_versioned_and_idempotent(store: &Store, dsn: &str) {
-        assert_eq!(store.schema_version().unwrap(), 2);
-        assert_eq!(store.migrate().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), 3);
+        assert_eq!(store.migrate().unwrap(), 3);
         // A second store on the same database with another prefix starts empty and
         // upgrades step by step.
         let other = Store::open(dsn, StoreOptions { table_prefix: "b_conduit_".into(), ..StoreOptions::default() }).unwrap();
@@ -127,8 +127,9 @@ mod contract {
         let q = queue(&other, json!({}));
         q.push("t", &json!({"a": 1}), None).unwrap();
         assert_eq!(other.schema_version().unwrap(), 1);
-        assert_eq!(other.migrate().unwrap(), 2);
-        assert_eq!(other.migrate().unwrap(), 2);
+        assert_eq!(other.migrate_to(2).unwrap(), 2);
+        assert_eq!(other.migrate().unwrap(), 3);
+        assert_eq!(other.migrate().unwrap(), 3);
         assert_eq!(q.count(None).unwrap(), 1, "upgrading kept the data");
         // The log table of version 2 exists now.
         assert_eq!(RequestLog::new(other.clone()).count(None).unwrap(), 0);
@@ -207,6 +208,136 @@ mod contract {
         let pushed = q.push_many(&items).unwrap();
         assert_eq!(pushed[0].id, pushed[1].id);
         assert!(pushed[1].deduplicated);
+    }
+
+    /// Key variants that a padding, case- or accent-blind collation would merge.
+    const KEY_VARIANTS: [&str; 6] = ["order:1", "order:1 ", "Order:1", "ORDER:1", "ordér:1", "orde\u{301}r:1"];
+
+    pub fn dedupe_keys_are_exact(store: &Store, _: &str) {
+        let q = queue(store, json!({}));
+        let mut ids = Vec::new();
+        for key in KEY_VARIANTS {
+            let pushed = q.push("t", &json!(key), Some(&json!({"dedupe_key": key}))).unwrap();
+            assert!(!pushed.deduplicated, "{key:?} was merged with an earlier variant");
+            ids.push(pushed.id);
+        }
+        assert_eq!(q.count(None).unwrap(), KEY_VARIANTS.len() as u64, "every variant is its own job");
+        for (key, id) in KEY_VARIANTS.iter().zip(&ids) {
+            let again = q.push("t", &json!(0), Some(&json!({"dedupe_key": key}))).unwrap();
+            assert_eq!((again.id, again.deduplicated), (*id, true), "{key:?}");
+            assert_eq!(q.count(Some(&json!({"dedupe_key": key}))).unwrap(), 1, "filter {key:?}");
+            assert_eq!(q.get(*id).unwrap().unwrap().dedupe_key.as_deref(), Some(*key), "stored as given");
+        }
+        // The windowed look-up is exact too.
+        let q = queue(store, json!({"dedupe_window_s": 3600}));
+        let done = q.push("w", &json!(1), Some(&json!({"dedupe_key": "win"}))).unwrap().id;
+        q.claim(100, Some(&json!({"types": ["w"]}))).unwrap();
+        q.ack(done, None).unwrap();
+        assert_eq!(q.push("w", &json!(2), Some(&json!({"dedupe_key": "win"}))).unwrap().id, done);
+        for key in ["win ", "Win", "wín"] {
+            assert!(!q.push("w", &json!(3), Some(&json!({"dedupe_key": key}))).unwrap().deduplicated, "{key:?}");
+        }
+    }
+
+    pub fn group_keys_are_exact(store: &Store, _: &str) {
+        let q = queue(store, json!({}));
+        let ids: Vec<i64> = KEY_VARIANTS
+            .iter()
+            .map(|key| q.push("t", &json!(key), Some(&json!({"group_key": key}))).unwrap().id)
+            .collect();
+        // Six different groups: every head is claimable at once.
+        let mut claimed: Vec<i64> = q.claim(100, None).unwrap().iter().map(|j| j.id).collect();
+        claimed.sort();
+        assert_eq!(claimed, ids, "a job waited behind another group's job");
+        for key in KEY_VARIANTS {
+            assert_eq!(q.count(Some(&json!({"group_key": key}))).unwrap(), 1, "filter {key:?}");
+        }
+        // 'solo' after 'solo ' (the reported stuck job), with the first one finished.
+        let a = q.push("t", &json!(1), Some(&json!({"group_key": "solo "}))).unwrap().id;
+        let b = q.push("t", &json!(2), Some(&json!({"group_key": "solo"}))).unwrap().id;
+        let mut claimed: Vec<i64> = q.claim(100, None).unwrap().iter().map(|j| j.id).collect();
+        claimed.sort();
+        assert_eq!(claimed, vec![a, b]);
+        for id in ids.iter().chain([&a, &b]) {
+            q.ack(*id, None).unwrap();
+        }
+        let c = q.push("t", &json!(3), Some(&json!({"group_key": "solo"}))).unwrap().id;
+        assert_eq!(q.claim(100, None).unwrap().iter().map(|j| j.id).collect::<Vec<_>>(), vec![c]);
+    }
+
+    pub fn types_and_error_filter_are_exact(store: &Store, _: &str) {
+        let q = queue(store, json!({}));
+        let ids: Vec<i64> = KEY_VARIANTS.iter().map(|t| q.push(t, &json!(1), None).unwrap().id).collect();
+        for (t, id) in KEY_VARIANTS.iter().zip(&ids) {
+            assert_eq!(q.count(Some(&json!({"type": t}))).unwrap(), 1, "type filter {t:?}");
+            let claimed = q.claim(100, Some(&json!({"types": [t]}))).unwrap();
+            assert_eq!(claimed.iter().map(|j| j.id).collect::<Vec<_>>(), vec![*id], "claim types {t:?}");
+            assert_eq!(claimed[0].job_type, *t);
+        }
+        let stats = q.stats().unwrap();
+        assert_eq!(stats.by_type.len(), KEY_VARIANTS.len(), "{:?}", stats.by_type);
+        // The error filter: an exact substring on both engines.
+        for (i, id) in ids.iter().enumerate() {
+            q.fail(*id, &format!("E{i}: Café refused"), FailDefaults::default(), Some(&json!({"retry": false}))).unwrap();
+        }
+        assert_eq!(q.count(Some(&json!({"error": "Café refused"}))).unwrap(), 6);
+        assert_eq!(q.count(Some(&json!({"error": "E3: Café"}))).unwrap(), 1);
+        for variant in ["café refused", "CAFÉ", "Cafe refused", "Cafe\u{301}", "Café  refused"] {
+            assert_eq!(q.count(Some(&json!({"error": variant}))).unwrap(), 0, "error filter {variant:?}");
+        }
+        assert_eq!(q.count(Some(&json!({"error": "refused"}))).unwrap(), 6);
+    }
+
+    pub fn dedupe_window_covers_finished_jobs(store: &Store, _: &str) {
+        // Per push.
+        let q = queue(store, json!({"backoff_base_s": 0, "backoff_max_s": 0}));
+        let a = q.push("hook", &json!(1), Some(&json!({"dedupe_key": "evt:1", "dedupe_window_s": 3600}))).unwrap();
+        q.claim(1, None).unwrap();
+        q.ack(a.id, None).unwrap();
+        let again = q.push("hook", &json!(2), Some(&json!({"dedupe_key": "evt:1", "dedupe_window_s": 3600}))).unwrap();
+        assert_eq!((again.id, again.deduplicated), (a.id, true), "a replay after completion is suppressed");
+        assert_eq!(q.count(None).unwrap(), 1);
+        // Without a window a finished job does not count (the previous behaviour).
+        let fresh = q.push("hook", &json!(3), Some(&json!({"dedupe_key": "evt:1"}))).unwrap();
+        assert!(!fresh.deduplicated);
+        q.delete(fresh.id).unwrap();
+        // Outside the window: a new job.
+        std::thread::sleep(Duration::from_millis(60));
+        let late = q.push("hook", &json!(4), Some(&json!({"dedupe_key": "evt:1", "dedupe_window_s": 0.05}))).unwrap();
+        assert!(!late.deduplicated && late.id != a.id);
+        q.delete(late.id).unwrap();
+        // Failed jobs never suppress: a dead letter can be pushed again.
+        let f = q.push("hook", &json!(5), Some(&json!({"dedupe_key": "evt:2", "dedupe_window_s": 3600}))).unwrap();
+        q.claim(1, None).unwrap();
+        q.fail(f.id, "permanent", FailDefaults::default(), Some(&json!({"retry": false}))).unwrap();
+        let retried = q.push("hook", &json!(6), Some(&json!({"dedupe_key": "evt:2", "dedupe_window_s": 3600}))).unwrap();
+        assert!(!retried.deduplicated && retried.id != f.id);
+        // A queue default applies to every push with a dedupe key; a push may override it.
+        let qd = queue(store, json!({"dedupe_window_s": 3600}));
+        assert_eq!(qd.options().dedupe_window_ms, 3_600_000);
+        assert_eq!(qd.push("hook", &json!(7), Some(&json!({"dedupe_key": "evt:1"}))).unwrap().id, a.id);
+        let live = qd.push("hook", &json!(8), Some(&json!({"dedupe_key": "evt:1", "dedupe_window_s": 0}))).unwrap();
+        assert!(!live.deduplicated);
+        // A live job with the key comes before a finished one.
+        assert_eq!(qd.push("hook", &json!(8), Some(&json!({"dedupe_key": "evt:1"}))).unwrap().id, live.id);
+        q.delete(live.id).unwrap();
+        // pushMany and pushRequest take it too.
+        let items = vec![PushItem { job_type: "hook".into(), payload: json!(9), options: Some(json!({"dedupe_key": "evt:1", "dedupe_window_s": 3600})) }];
+        assert_eq!(q.push_many(&items).unwrap()[0].id, a.id);
+        let d = q.push_request("POST", "/x", Some(&json!({"json": {"a": 1}, "dedupe_key": "req:1"})), None).unwrap().0;
+        let claimed = q.claim(100, Some(&json!({"types": [conduit_store::DELIVERY_JOB_TYPE]}))).unwrap();
+        assert_eq!(claimed.len(), 1);
+        q.ack(d.id, None).unwrap();
+        let (again, _) = q.push_request("POST", "/x", Some(&json!({"json": {"a": 1}, "dedupe_key": "req:1", "dedupe_window_s": 60})), None).unwrap();
+        assert_eq!(again.id, d.id);
+        // Bad values are config errors naming the option.
+        for bad in [json!(-1), json!(2_592_001), json!("x"), json!(f64::NAN.to_string())] {
+            let err = q.push("hook", &json!(1), Some(&json!({"dedupe_key": "k", "dedupe_window_s": bad}))).unwrap_err();
+            assert!(err.is_config() && err.message().contains("dedupe_window_s"), "{err}");
+        }
+        let err = q.push("hook", &json!(1), Some(&json!({"dedupe_window_s": 10}))).unwrap_err();
+        assert!(err.is_config() && err.message().contains("dedupe_key"), "{err}");
+        assert!(Queue::new(store.clone(), Some(&json!({"dedupe_window_s": -5}))).is_err());
     }
 
     pub fn groups_run_one_at_a_time_in_push_order(store: &Store, _: &str) {
@@ -410,7 +541,8 @@ mod contract {
         assert_eq!(q.count(Some(&json!({"type": "b"}))).unwrap(), 2);
         assert_eq!(q.count(Some(&json!({"status": ["done", "failed"], "type": ["a", "b"]}))).unwrap(), 3);
         assert_eq!(q.count(Some(&json!({"error": "100%"}))).unwrap(), 1);
-        assert_eq!(q.count(Some(&json!({"error": "timeout"}))).unwrap(), 1, "case-insensitive");
+        assert_eq!(q.count(Some(&json!({"error": "Timeout"}))).unwrap(), 1);
+        assert_eq!(q.count(Some(&json!({"error": "timeout"}))).unwrap(), 0, "exact: case-sensitive");
         assert_eq!(q.count(Some(&json!({"error": "0%_"}))).unwrap(), 0, "wildcards are literal");
         assert_eq!(q.count(Some(&json!({"group_key": "g"}))).unwrap(), 1);
         assert_eq!(q.count(Some(&json!({"dedupe_key": "d1"}))).unwrap(), 1);
@@ -607,6 +739,10 @@ macro_rules! all_contract_tests {
             push_claim_ack_round_trip,
             ack_many_acks_what_is_held_and_names_the_rest,
             dedupe_returns_the_live_job,
+            dedupe_keys_are_exact,
+            group_keys_are_exact,
+            types_and_error_filter_are_exact,
+            dedupe_window_covers_finished_jobs,
             groups_run_one_at_a_time_in_push_order,
             priorities_then_due_time,
             delays_and_run_at,

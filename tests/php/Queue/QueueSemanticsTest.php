@@ -81,6 +81,53 @@ final class QueueSemanticsTest extends StoreTestCase
         self::assertSame(2, $q->count());
     }
 
+    public function testDedupeWindowSuppressesReplaysOfFinishedJobs(): void
+    {
+        $q = $this->queue(['backoff_base_s' => 0, 'backoff_max_s' => 0]);
+        $a = $q->push('webhook', ['v' => 1], ['dedupe_key' => 'webhook:evt-1', 'dedupe_window_s' => 86400]);
+        [$job] = $q->claim(1);
+        $q->ack($job->id);
+        self::assertSame($a, $q->push('webhook', ['v' => 2], ['dedupe_key' => 'webhook:evt-1', 'dedupe_window_s' => 86400]),
+            'a replay after completion returns the finished job');
+        self::assertNotSame($a, $q->push('webhook', ['v' => 3], ['dedupe_key' => 'webhook:evt-1 ', 'dedupe_window_s' => 86400]),
+            'keys are exact: a trailing space is another key');
+        // The queue default applies to every push with a dedupe key.
+        $windowed = $this->queue(['dedupe_window_s' => 3600]);
+        self::assertSame($a, $windowed->push('webhook', ['v' => 4], ['dedupe_key' => 'webhook:evt-1']));
+        self::assertSame($a, $windowed->pushMany([['webhook', ['v' => 5], ['dedupe_key' => 'webhook:evt-1']]])[0]);
+        // A failed job does not suppress: a dead letter can be pushed again.
+        $f = $q->push('webhook', ['v' => 6], ['dedupe_key' => 'webhook:evt-2', 'dedupe_window_s' => 86400]);
+        foreach ($q->claim(10) as $j) {
+            $q->fail($j->id, 'permanent', ['retry' => false]);
+        }
+        self::assertSame('failed', $q->get($f)->status);
+        self::assertNotSame($f, $q->push('webhook', ['v' => 7], ['dedupe_key' => 'webhook:evt-2', 'dedupe_window_s' => 86400]));
+        foreach ([-1, 2592001, 'x', NAN, INF] as $bad) {
+            try {
+                $q->push('t', [], ['dedupe_key' => 'k', 'dedupe_window_s' => $bad]);
+                self::fail('dedupe_window_s ' . var_export($bad, true) . ' did not throw');
+            } catch (ConfigException $e) {
+                self::assertStringContainsString('dedupe_window_s', $e->getMessage());
+            }
+        }
+    }
+
+    public function testKeysAreExactOnEveryEngine(): void
+    {
+        $q = $this->queue();
+        $variants = ['order:1', 'order:1 ', 'Order:1', 'ordér:1'];
+        $ids = [];
+        foreach ($variants as $key) {
+            $ids[] = $q->push('t', [$key], ['dedupe_key' => $key, 'group_key' => "g-$key"]);
+        }
+        self::assertCount(4, array_unique($ids), 'no variant was merged with another');
+        $solo1 = $q->push('t', [], ['group_key' => 'solo ']);
+        $solo2 = $q->push('t', [], ['group_key' => 'solo']);
+        $claimed = self::ids($q->claim(100));
+        self::assertContains($solo2, $claimed, "a job in group 'solo' does not wait behind 'solo '");
+        self::assertContains($solo1, $claimed);
+    }
+
     public function testGroupsRunOneAtATimeInPushOrder(): void
     {
         $q = $this->queue(['backoff_base_s' => 0, 'backoff_max_s' => 0]);
@@ -279,8 +326,9 @@ final class QueueSemanticsTest extends StoreTestCase
         }
         try {
             $this->queue()->push('t', [], ['leese_s' => 'x']);
+            self::fail('an unknown option did not throw');
         } catch (ConfigException $e) {
-            self::assertSame('SyncQueue::push(): unknown option "leese_s" (value "x"); allowed options are: delay_s, run_at, priority, max_attempts, dedupe_key, group_key, backoff_base_s, backoff_max_s', $e->getMessage());
+            self::assertSame('SyncQueue::push(): unknown option "leese_s" (value "x"); allowed options are: delay_s, run_at, priority, max_attempts, dedupe_key, dedupe_window_s, group_key, backoff_base_s, backoff_max_s', $e->getMessage());
         }
     }
 

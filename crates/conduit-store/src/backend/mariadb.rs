@@ -450,6 +450,7 @@ impl JobStore for MariaDbBackend {
         );
         self.tx("push jobs", |tx| {
             let mut out = Vec::with_capacity(jobs.len());
+            let recent = format!("{} LIMIT 1", super::RECENT_DONE_SQL.replace("{jobs}", &self.jobs));
             for job in jobs {
                 if let Some(group) = &job.group_key {
                     tx.exec_drop(format!("INSERT IGNORE INTO {} (group_key) VALUES (?)", self.groups), (group,))?;
@@ -477,6 +478,19 @@ impl JobStore for MariaDbBackend {
                     match tx.exec_drop(&insert, params.clone()) {
                         Ok(()) => {
                             let id = tx.last_insert_id().unwrap_or(0) as i64;
+                            // The window look-up runs after the insert: a holder acked
+                            // between a look-up and the insert would otherwise slip
+                            // through (at READ COMMITTED), while after it the insert
+                            // either met the holder's key or its ack is visible here.
+                            if let (Some(key), true) = (&job.dedupe_key, job.dedupe_window_ms > 0) {
+                                let since = now.saturating_sub(job.dedupe_window_ms);
+                                let found: Option<i64> = tx.exec_first(&recent, (key, since))?;
+                                if let Some(done) = found {
+                                    tx.exec_drop(format!("DELETE FROM {} WHERE id = ?", self.jobs), (id,))?;
+                                    out.push(Pushed { id: done, deduplicated: true });
+                                    break;
+                                }
+                            }
                             out.push(Pushed { id, deduplicated: false });
                             break;
                         }

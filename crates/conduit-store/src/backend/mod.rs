@@ -209,7 +209,9 @@ pub(crate) fn job_where(filter: &JobFilter) -> Where {
         w.and("updated_at <= ?", [Param::Int(t)]);
     }
     if let Some(e) = &filter.error_contains {
-        w.and("last_error LIKE ? ESCAPE '!'", [Param::Text(contains_pattern(e))]);
+        // Exact (case- and accent-sensitive) on both engines: SQLite's INSTR is
+        // binary, and MariaDB's column collation is utf8mb4_nopad_bin (migration 3).
+        w.and("INSTR(last_error, ?) > 0", [Param::Text(e.clone())]);
     }
     w
 }
@@ -368,6 +370,12 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
 }
 
+/// The latest `done` job with a dedupe key (`?`) finished at or after `?`, for
+/// `dedupe_window_s`; `{jobs}` is the table. The `(dedupe_key, finished_at)` index
+/// serves it. `failed` jobs do not count: a dead-lettered job may be pushed again.
+pub(crate) const RECENT_DONE_SQL: &str =
+    "SELECT id FROM {jobs} WHERE dedupe_key = ? AND finished_at >= ? AND status = 'done' ORDER BY finished_at DESC";
+
 /// Error text kept on a job whose worker vanished.
 pub(crate) const LEASE_EXPIRED: &str = "lease expired";
 
@@ -419,7 +427,7 @@ mod tests {
             ..JobFilter::default()
         };
         let w = job_where(&filter);
-        assert_eq!(w.sql, "1=1 AND status IN (?) AND type IN (?, ?) AND last_error LIKE ? ESCAPE '!'");
+        assert_eq!(w.sql, "1=1 AND status IN (?) AND type IN (?, ?) AND INSTR(last_error, ?) > 0");
         assert_eq!(w.params.len(), 4);
     }
 }

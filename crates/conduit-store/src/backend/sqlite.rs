@@ -344,6 +344,7 @@ impl JobStore for SqliteBackend {
                  VALUES (?1, ?2, 'pending', ?3, ?4, 0, ?5, ?6, ?7, ?7, ?8, ?8, ?9, ?10, ?11)",
                 self.jobs
             ))?;
+            let mut recent = tx.prepare_cached(&format!("{} LIMIT 1", super::RECENT_DONE_SQL.replace("{jobs}", &self.jobs)))?;
             for job in jobs {
                 let inserted = insert.execute(params![
                     job.job_type,
@@ -359,7 +360,21 @@ impl JobStore for SqliteBackend {
                     job.backoff_max_ms
                 ]);
                 match inserted {
-                    Ok(_) => out.push(Pushed { id: tx.last_insert_rowid(), deduplicated: false }),
+                    Ok(_) => {
+                        let id = tx.last_insert_rowid();
+                        // As on MariaDB: a live job with the key wins (the insert met
+                        // it), then a done one within the window (the new row goes).
+                        if let (Some(key), true) = (&job.dedupe_key, job.dedupe_window_ms > 0) {
+                            let since = now.saturating_sub(job.dedupe_window_ms);
+                            let found: Option<i64> = recent.query_row(params![key, since], |r| r.get(0)).optional()?;
+                            if let Some(done) = found {
+                                tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", self.jobs))?.execute([id])?;
+                                out.push(Pushed { id: done, deduplicated: true });
+                                continue;
+                            }
+                        }
+                        out.push(Pushed { id, deduplicated: false });
+                    }
                     Err(e) if is_unique_violation(&e) && job.dedupe_key.is_some() => {
                         let id: i64 = tx
                             .prepare_cached(&format!("SELECT id FROM {} WHERE dedupe_active = ?1", self.jobs))?

@@ -111,6 +111,10 @@ pub struct NewJob {
     pub max_attempts: u32,
     pub run_at: i64,
     pub dedupe_key: Option<String>,
+    /// With a `dedupe_key`: a `done` job with that key finished within this many ms
+    /// also suppresses the push (0: only pending/running jobs do). `failed` jobs
+    /// never do, so a dead-lettered job can be pushed again.
+    pub dedupe_window_ms: i64,
     pub group_key: Option<String>,
     pub backoff_base_ms: i64,
     pub backoff_max_ms: i64,
@@ -120,8 +124,9 @@ pub struct NewJob {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pushed {
     pub id: i64,
-    /// True when a pending/running job with the same dedupe key already existed and
-    /// its id was returned instead of inserting.
+    /// True when a pending/running job with the same dedupe key (or a `done` one
+    /// within the dedupe window) already existed and its id was returned instead of
+    /// inserting.
     pub deduplicated: bool,
 }
 

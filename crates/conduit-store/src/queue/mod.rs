@@ -33,10 +33,19 @@ use job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
 use stats::QueueStats;
 
 /// Option keys of `new SyncQueue($store, $options)`.
-pub const QUEUE_OPTION_KEYS: &[&str] = &["max_attempts", "lease_s", "backoff_base_s", "backoff_max_s"];
+pub const QUEUE_OPTION_KEYS: &[&str] = &["max_attempts", "lease_s", "backoff_base_s", "backoff_max_s", "dedupe_window_s"];
 /// Option keys of `push()` / `pushMany()` items.
-pub const PUSH_OPTION_KEYS: &[&str] =
-    &["delay_s", "run_at", "priority", "max_attempts", "dedupe_key", "group_key", "backoff_base_s", "backoff_max_s"];
+pub const PUSH_OPTION_KEYS: &[&str] = &[
+    "delay_s",
+    "run_at",
+    "priority",
+    "max_attempts",
+    "dedupe_key",
+    "dedupe_window_s",
+    "group_key",
+    "backoff_base_s",
+    "backoff_max_s",
+];
 /// Option keys of `claim()`.
 pub const CLAIM_OPTION_KEYS: &[&str] = &["lease_s", "types"];
 /// Option keys of `fail()`.
@@ -66,6 +75,9 @@ pub struct QueueOptions {
     pub lease_ms: i64,
     /// Retry backoff. Default is base 5 s, cap 1 h.
     pub backoff: Backoff,
+    /// How long a `done` job keeps suppressing pushes with its dedupe key, in ms
+    /// (0: only pending/running jobs deduplicate). Default is 0.
+    pub dedupe_window_ms: i64,
 }
 
 impl Default for QueueOptions {
@@ -74,6 +86,7 @@ impl Default for QueueOptions {
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             lease_ms: DEFAULT_LEASE_MS,
             backoff: Backoff::clamped(DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS),
+            dedupe_window_ms: 0,
         }
     }
 }
@@ -84,6 +97,15 @@ fn read_backoff(r: &OptionReader<'_>, default: (i64, i64)) -> Result<(i64, i64)>
     let max = r.number("backoff_max_s", 0.0, MAX_SECONDS, range)?.map(secs_to_ms).unwrap_or(default.1);
     Backoff::new(base, max).map_err(|e| Error::config(format!("{}: {}", r.what(), e.message())))?;
     Ok((base, max))
+}
+
+/// The longest dedupe window: 30 days.
+const MAX_DEDUPE_WINDOW_S: f64 = 2_592_000.0;
+
+fn read_dedupe_window(r: &OptionReader<'_>) -> Result<Option<i64>> {
+    Ok(r
+        .number("dedupe_window_s", 0.0, MAX_DEDUPE_WINDOW_S, "a number of seconds from 0 to 2592000")?
+        .map(secs_to_ms))
 }
 
 impl QueueOptions {
@@ -100,6 +122,9 @@ impl QueueOptions {
         }
         let (base, max) = read_backoff(&r, (DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS))?;
         o.backoff = Backoff::clamped(base, max);
+        if let Some(ms) = read_dedupe_window(&r)? {
+            o.dedupe_window_ms = ms;
+        }
         Ok(o)
     }
 }
@@ -202,13 +227,19 @@ impl Queue {
             .map_or(self.options.max_attempts, |n| n as u32);
         let default = (self.options.backoff.base_ms(), self.options.backoff.max_ms());
         let (backoff_base_ms, backoff_max_ms) = read_backoff(&r, default)?;
+        let dedupe_key = r.string("dedupe_key", 191)?;
+        let dedupe_window_ms = read_dedupe_window(&r)?.unwrap_or(self.options.dedupe_window_ms);
+        if r.has("dedupe_window_s") && dedupe_key.is_none() {
+            return Err(Error::config(format!("{what}: \"dedupe_window_s\" needs a \"dedupe_key\"")));
+        }
         Ok(NewJob {
             job_type: job_type.to_string(),
             payload,
             priority,
             max_attempts,
             run_at,
-            dedupe_key: r.string("dedupe_key", 191)?,
+            dedupe_key,
+            dedupe_window_ms: if dedupe_window_ms > 0 { dedupe_window_ms } else { 0 },
             group_key: r.string("group_key", 191)?,
             backoff_base_ms,
             backoff_max_ms,
@@ -220,7 +251,8 @@ impl Queue {
     }
 
     /// Adds a job; committed before it returns. With a `dedupe_key` that a pending or
-    /// running job holds, returns that job's id and adds nothing.
+    /// running job holds — or, with a `dedupe_window_s`, a job that finished `done`
+    /// within that many seconds — returns that job's id and adds nothing.
     ///
     /// # Errors
     /// `Config` for bad arguments; `Database` when the store fails (nothing written).
