@@ -102,6 +102,21 @@ final class ClientLogTest extends ModuleTestCase
         RequestLogTable::add(['METHOD' => 'GET']);
     }
 
+    public function testTheServiceLocatorClientIsTheDefaultConnection(): void
+    {
+        if (Settings::hasConnection('default')) {
+            $this->markTestSkipped('the site has its own "default" connection');
+        }
+        Settings::saveConnection('default', ['base_url' => MockApi::get()->url($this->prefix . '/dflt')]);
+        try {
+            $client = \Bitrix\Main\DI\ServiceLocator::getInstance()->get('conduit.integration.client');
+            $this->assertSame(Services::client(), $client);
+            $this->assertSame($this->prefix . '/dflt/ping', $client->request('GET', '/ping')['path']);
+        } finally {
+            Settings::deleteConnection('default');
+        }
+    }
+
     public function testDisabledLoggingWritesNothing(): void
     {
         $before = Settings::get('log_enabled');
