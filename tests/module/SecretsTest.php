@@ -2,6 +2,7 @@
 
 namespace Conduit\Tests\Module;
 
+use Bitrix\Main\Config\Configuration;
 use Bitrix\Main\Config\Option;
 use Conduit\Integration\Exception\KeyException;
 use Conduit\Integration\Security\KeyRing;
@@ -15,6 +16,9 @@ final class SecretsTest extends ModuleTestCase
     private array $sources = [];
     private ?string $keyFile = null;
     private string|false $envBefore = false;
+    private array $keyFiles = [];
+    private mixed $configBefore = null;
+    private bool $configChanged = false;
 
     protected function setUp(): void
     {
@@ -31,6 +35,14 @@ final class SecretsTest extends ModuleTestCase
             Settings::deleteWebhookSource($name);
         }
         putenv($this->envBefore === false ? KeyRing::ENV_KEY_FILE : KeyRing::ENV_KEY_FILE . '=' . $this->envBefore);
+        if ($this->configChanged) {
+            $this->configBefore === null
+                ? Configuration::getInstance()->delete('conduit')
+                : Configuration::getInstance()->add('conduit', $this->configBefore);
+        }
+        foreach ($this->keyFiles as $file) {
+            @unlink($file);
+        }
         Services::reset();
         if ($this->keyFile !== null && is_file($this->keyFile)) {
             unlink($this->keyFile);
@@ -133,6 +145,82 @@ final class SecretsTest extends ModuleTestCase
 
         // Without the key file the value no longer decrypts: the message says what to do.
         Settings::deleteConnection($name);
+    }
+
+    /** Sets the `conduit` entry of the site configuration for this test (in memory, as .settings_extra.php would). */
+    private function configure(array $value): void
+    {
+        if (!$this->configChanged) {
+            $this->configBefore = Configuration::getValue('conduit');
+            $this->configChanged = true;
+        }
+        Configuration::getInstance()->add('conduit', $value);
+        Services::reset();
+    }
+
+    private function newKeyFile(): string
+    {
+        $file = tempnam(sys_get_temp_dir(), 'conduit-key-');
+        file_put_contents($file, \Conduit\SecretBox::generateKey());
+        return $this->keyFiles[] = $file;
+    }
+
+    public function testAKeyRingFromTheSiteConfigurationRotates(): void
+    {
+        if (Settings::connections() !== [] || Settings::webhookSources() !== []) {
+            $this->markTestSkipped('the site has its own stored secrets; this test would re-encrypt them under a throwaway key');
+        }
+        $name = $this->connections[] = self::uniqueName('t');
+        $this->configure(['key_file' => $old = $this->newKeyFile()]);
+        $this->assertSame(['primary' => 'file', 'source' => 'settings', 'key_file' => $old], array_intersect_key(KeyRing::describe(), ['primary' => 1, 'source' => 1, 'key_file' => 1]));
+        Settings::saveConnection($name, ['base_url' => 'https://a.example.com', 'auth' => ['type' => 'bearer', 'token' => 'ring-token']]);
+        $this->assertStringContainsString('cdt1:file:', self::rawOptions()['connection.' . $name]);
+
+        // Rotation: the new key primary, the old one kept for reading.
+        $this->configure(['keys' => ['2026' => ['key_file' => $this->newKeyFile()], 'file' => ['key_file' => $old]], 'primary' => '2026']);
+        $ring = KeyRing::describe();
+        $this->assertSame('2026', $ring['primary']);
+        $this->assertContains('file', $ring['key_ids']);
+        $this->assertSame('ring-token', Settings::connection($name)['auth']['token']);
+        $this->assertSame(1, Settings::rotateSecrets());
+        $this->assertStringContainsString('cdt1:2026:', self::rawOptions()['connection.' . $name]);
+
+        // The old key removed: everything still reads.
+        $this->configure(['keys' => ['2026' => ['key_file' => $this->keyFiles[1]]]]);
+        $this->assertSame('ring-token', Settings::connection($name)['auth']['token']);
+
+        // A value under a key that left the ring too early says so.
+        $this->configure(['key_file' => $old]);
+        try {
+            Settings::connection($name);
+            $this->fail('a value under a removed key decrypted');
+        } catch (KeyException $e) {
+            $this->assertStringContainsString('unknown_key_id', $e->getMessage());
+        }
+        Settings::deleteConnection($name);
+    }
+
+    public static function badRings(): array
+    {
+        return [
+            'several keys, no primary' => [['keys' => ['a' => ['key_file' => '/etc/a.key'], 'b' => ['key_file' => '/etc/b.key']]], 'primary'],
+            'empty ring' => [['keys' => []], 'keys'],
+            'unknown primary' => [['keys' => ['a' => ['key' => \Conduit\SecretBox::generateKey()]], 'primary' => 'zz'], 'zz'],
+            'short key' => [['keys' => ['a' => ['key' => base64_encode('short')]]], '"a"'],
+        ];
+    }
+
+    /** @dataProvider badRings */
+    public function testABadKeyRingIsRefusedWithAClearMessage(array $config, string $fragment): void
+    {
+        $this->configure($config);
+        try {
+            KeyRing::box();
+            $this->fail('accepted ' . json_encode($config));
+        } catch (KeyException $e) {
+            $this->assertStringContainsString($fragment, $e->getMessage());
+        }
+        $this->assertNotSame([], \Conduit\Integration\Install\Requirements::problems(), 'the install check reports it too');
     }
 
     public function testAKeyFileInsideTheDocumentRootIsRefused(): void
