@@ -47,6 +47,11 @@ final class CliTest extends ModuleTestCase
         [$code, $out, $err] = self::runCli(['check']);
         $this->assertSame(0, $code, $out . $err);
         $this->assertStringNotContainsString('FAIL', $out);
+
+        // Without --document-root it finds the site by walking up from its own folder.
+        [$code, $out, $err] = self::runCli(['check'], false);
+        $this->assertSame(0, $code, $out . $err);
+        $this->assertStringContainsString('ok ', $out);
     }
 
     public function testUninstallWithoutKeepingData(): void

@@ -71,7 +71,7 @@ abstract class ModuleTestCase extends TestCase
      *
      * @return array{0: int, 1: string, 2: string} exit code, stdout, stderr
      */
-    protected static function runCli(array $args): array
+    protected static function runCli(array $args, bool $withDocumentRoot = true): array
     {
         $module = self::moduleDir();
         $command = [PHP_BINARY];
@@ -83,7 +83,9 @@ abstract class ModuleTestCase extends TestCase
         foreach ($args as $arg) {
             $command[] = $arg;
         }
-        $command[] = '--document-root=' . CONDUIT_TEST_ROOT;
+        if ($withDocumentRoot) {
+            $command[] = '--document-root=' . CONDUIT_TEST_ROOT;
+        }
         if (($boot = getenv('BITRIX_BOOT')) !== false && $boot !== '') {
             $command[] = '--boot=' . $boot;
         }
