@@ -29,6 +29,7 @@ if compgen -G "tests/phpt/**/*.phpt" >/dev/null || compgen -G "tests/phpt/*/*.ph
 fi
 step "PHPUnit (extension against the mock API)" "${PHP[@]}" /usr/bin/phpunit --configuration phpunit.xml.dist
 [ -x tests/run-store-tests.sh ] && step "Store/queue/log suites on SQLite and MariaDB" bash tests/run-store-tests.sh
+step "Bitrix test kernel: conformance + own tests" bash tests/bitrix-kernel/run.sh
 step "Bitrix module on the test kernel (MariaDB)" bash tests/module/run.sh
 step "php-fpm: 4 workers, 400 FastCGI requests" bash tests/fpm/run.sh
 step "Stubs match the extension" "${PHP[@]}" tests/stubs/check-stubs.php stubs/conduit.stubs.php

@@ -76,6 +76,7 @@ class Loader
                 return false;
             }
         }
+        Config\Configuration::wipeCache($moduleName); // the module's .settings.php is read afresh on (re)inclusion
         DI\ServiceLocator::getInstance()->registerByModuleSettings($moduleName);
         return true;
     }

@@ -23,29 +23,23 @@ class CAllMain
     public static function GetUserRight($module_id, $arGroups = false, $use_default_level = 'Y', $max_right_for_super_admin = 'Y', $site_id = false)
     {
         global $USER;
-        $isAdmin = false;
-        if ($arGroups === false) {
-            if (is_object($USER) && $USER instanceof CUser) {
-                $arGroups = $USER->GetUserGroupArray();
-                $isAdmin = $USER->IsAdmin();
-            } else {
-                $arGroups = [2];
-            }
+        if ($arGroups === false && ($USER instanceof CUser)) {
+            if ($max_right_for_super_admin === 'Y' && $USER->IsAdmin()) return 'W';
+            $arGroups = $USER->GetUserGroupArray();
         }
-        $arGroups = array_map('intval', (array)$arGroups);
-        if ($max_right_for_super_admin === 'Y' && ($isAdmin || in_array(1, $arGroups, true))) return 'W';
+        if (!is_array($arGroups)) $arGroups = [2];
+        if ($max_right_for_super_admin === 'Y' && in_array(1, $arGroups)) return 'W';
+        // rows of active groups; SITE_ID NULL rows match $site_id === false, otherwise only the given sites
+        $sites = is_array($site_id) ? $site_id : [$site_id];
+        $c = Application::getConnection();
+        $h = $c->getSqlHelper();
+        $r = $c->query("SELECT MG.GROUP_ID, MG.G_ACCESS, MG.SITE_ID FROM b_module_group MG INNER JOIN b_group G ON (MG.GROUP_ID = G.ID) WHERE MG.MODULE_ID = '" . $h->forSql($module_id) . "' AND G.ACTIVE = 'Y'");
         $right = '';
-        if ($arGroups) {
-            $c = Application::getConnection();
-            $h = $c->getSqlHelper();
-            $site = $site_id === false ? '' : " AND (MG.SITE_ID IS NULL OR MG.SITE_ID = '" . $h->forSql($site_id, 2) . "')";
-            if ($site_id === false) $site = ' AND MG.SITE_ID IS NULL';
-            $r = $c->query("SELECT MAX(MG.G_ACCESS) AS G_ACCESS FROM b_module_group MG INNER JOIN b_group G ON (MG.GROUP_ID = G.ID AND G.ACTIVE = 'Y') WHERE MG.MODULE_ID = '" . $h->forSql($module_id) . "' AND MG.GROUP_ID IN (" . implode(', ', $arGroups) . ")$site");
-            $row = $r->fetchRaw();
-            $right = (string)($row['G_ACCESS'] ?? '');
+        while ($p = $r->fetchRaw()) {
+            if (in_array($p['SITE_ID'], $sites) && in_array($p['GROUP_ID'], $arGroups) && $p['G_ACCESS'] > $right) $right = $p['G_ACCESS'];
         }
-        if ($right === '' && $use_default_level === 'Y') $right = Option::get($module_id, 'GROUP_DEFAULT_RIGHT', 'D');
-        return $right === '' ? 'D' : $right;
+        if ($right == '' && $use_default_level === 'Y') $right = COption::GetOptionString($module_id, 'GROUP_DEFAULT_RIGHT', 'D');
+        return $right;
     }
 
     public static function SetGroupRight($module_id, $group_id, $right, $site_id = false)

@@ -71,7 +71,11 @@ class Configuration implements \ArrayAccess, \Iterator, \Countable
         file_put_contents($p, "<?php\nreturn " . var_export($this->data, true) . ";\n");
     }
     /** @internal reset caches (tests). */
-    public static function wipeCache() { self::$instances = []; }
+    public static function wipeCache($moduleId = false)
+    {
+        if ($moduleId === false) self::$instances = [];
+        else unset(self::$instances[$moduleId ?? '']);
+    }
     public function offsetExists($o): bool { $this->load(); return isset($this->data[$o]); }
     public function offsetGet($o): mixed { return $this->get($o); }
     public function offsetSet($o, $v): void { $this->add($o, $v); }

@@ -53,8 +53,8 @@ class SqlHelper
     public function getTopSql($sql, $limit, $offset = 0)
     {
         $limit = (int)$limit; $offset = (int)$offset;
-        if ($limit <= 0 && $offset <= 0) return $sql;
-        if ($limit <= 0) $limit = '18446744073709551615';
+        if ($offset > 0 && $limit <= 0) throw new \Bitrix\Main\ArgumentException('Limit must be set if offset is set');
+        if ($limit <= 0) return $sql;
         return $sql . "\nLIMIT " . ($offset > 0 ? $offset . ', ' : '') . $limit;
     }
     public function getInsertIgnore($tableName, $fields, $sql) { return 'INSERT IGNORE INTO ' . $tableName . $fields . $sql; }
@@ -161,8 +161,12 @@ class SqlHelper
             return ($f === 1 && $t === 1) ? 'char(1)' : 'varchar(' . max($f, $t) . ')';
         }
         if ($field instanceof Fields\EnumField) return 'varchar(' . max(array_map('mb_strlen', $field->getValues())) . ')';
-        $len = $field instanceof Fields\StringField ? $field->getSize() : null;
-        return 'varchar(' . ($len ?: 255) . ')';
+        // as in the kernel: the length comes from LengthValidators (not from size), default 255
+        $len = false;
+        foreach ($field->getValidators() as $v) {
+            if ($v instanceof Fields\Validators\LengthValidator && $v->getMax() !== null && ($len === false || $len > $v->getMax())) $len = $v->getMax();
+        }
+        return 'varchar(' . ($len > 0 ? $len : 255) . ')';
     }
 
     public function getFieldByColumnType($name, $type, array $parameters = null)

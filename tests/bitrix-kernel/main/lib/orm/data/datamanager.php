@@ -129,7 +129,9 @@ abstract class DataManager
     protected static function checkKnownFields(array $data)
     {
         $entity = static::getEntity();
-        foreach ($data as $k => $v) $entity->getField($k); // throws for unknown
+        foreach ($data as $k => $v) {
+            if (!$entity->hasField($k)) throw new ArgumentException(sprintf('Field `%s` not found in entity when trying to query %s row.', $k, $entity->getName()));
+        }
     }
 
     /** Required and validator checks; errors go to $result, nothing is thrown. */
@@ -140,9 +142,9 @@ abstract class DataManager
             $present = array_key_exists($name, $data);
             if (!$present && !$isAdd) continue;
             $value = $present ? $data[$name] : null;
-            if ($field->isRequired() && !$field->isAutocomplete()) {
-                $empty = !$present || $value === null || $value === '' || $value === false || (is_array($value) && !$value);
-                if ($empty && !($value instanceof \Bitrix\Main\DB\SqlExpression)) {
+            if ($field->isRequired()) {
+                $empty = !$present || $field->isValueEmpty($value);
+                if ($empty) {
                     $msg = Loc::getMessage('MAIN_ENTITY_FIELD_REQUIRED', ['#FIELD#' => $field->getTitle()]) ?? sprintf('Field "%s" is required', $field->getTitle());
                     $result->addError(new Fields\FieldError($field, $msg, Fields\FieldError::EMPTY_REQUIRED));
                     continue;

@@ -38,7 +38,9 @@ abstract class ScalarField extends Field implements IReadable
     public function setColumnName($name) { $this->column_name = $name; }
     public function isValueEmpty($value)
     {
-        return $value === null || $value === '' || $value === false || $value === [];
+        if ($value instanceof \Bitrix\Main\DB\SqlExpression) $value = $value->compile();
+        if (is_array($value)) return !$value;
+        return (string)$value === '';
     }
     public function getDefaultValue($row = null)
     {

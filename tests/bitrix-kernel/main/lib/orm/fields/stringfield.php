@@ -19,8 +19,18 @@ class StringField extends ScalarField
     {
         $v = [];
         if ($this->format !== null) $v[] = new Validators\RegExpValidator($this->format);
-        if ($this->size !== null) $v[] = new Validators\LengthValidator(null, $this->size);
         return $v;
     }
-    public function cast($value) { return $value === null || $value instanceof \Bitrix\Main\DB\SqlExpression ? $value : (string)$value; }
+    /** As in the kernel, size truncates the value (it adds no validator). */
+    public function cast($value)
+    {
+        if ($value === null || $value instanceof \Bitrix\Main\DB\SqlExpression) return $value;
+        $value = (string)$value;
+        return $this->size !== null ? mb_substr($value, 0, $this->size) : $value;
+    }
+    public function convertValueToDb($value)
+    {
+        if ($value instanceof \Bitrix\Main\DB\SqlExpression) return $value->compile();
+        return $this->getConnection()->getSqlHelper()->convertToDbString($value, $this->size);
+    }
 }

@@ -24,6 +24,8 @@ class LengthValidator extends Validator
         $this->min = $min; $this->max = $max;
         parent::__construct(is_array($errorPhrase) ? null : $errorPhrase);
     }
+    public function getMin() { return $this->min; }
+    public function getMax() { return $this->max; }
     public function validate($value, $primary, array $row, $field)
     {
         if ($value === null || $value instanceof \Bitrix\Main\DB\SqlExpression) return true;

@@ -1,2 +1,2 @@
 <?php
-$MESS['MAIN_ENTITY_FIELD_REQUIRED'] = 'Field "#FIELD#" is required';
+$MESS['MAIN_ENTITY_FIELD_REQUIRED'] = 'The field #FIELD# is required.';

@@ -1,2 +1,2 @@
 <?php
-$MESS['MAIN_ENTITY_FIELD_REQUIRED'] = 'Поле «#FIELD#» обязательно для заполнения';
+$MESS['MAIN_ENTITY_FIELD_REQUIRED'] = 'Не заполнено обязательное поле "#FIELD#"';
