@@ -147,6 +147,16 @@ final class SettingsTest extends ModuleTestCase
         $this->assertSame(2.5, Settings::get('agent_time_budget_s'));
     }
 
+    public function testAValueStoredBehindTheModulesBackFallsBackToTheDefault(): void
+    {
+        Option::set(self::MODULE, 'queue_max_attempts', 'lots');
+        Option::set(self::MODULE, 'agent_mode', 'sometimes');
+        $this->assertSame(5, Settings::get('queue_max_attempts'));
+        $this->assertSame('hits', Settings::get('agent_mode'));
+        Settings::reset('queue_max_attempts');
+        Settings::reset('agent_mode');
+    }
+
     public function testUnknownSettingIsRefused(): void
     {
         $this->expectException(SettingsException::class);
