@@ -432,6 +432,70 @@ mod tests {
     }
 
     #[test]
+    fn every_numeric_option_has_a_range() {
+        // option path, bad values
+        let bad = [-1.0, 1e-20, 1e300, -0.5];
+        let options: &[&str] = &[
+            "timeout",
+            "connect_timeout",
+            "retry.max_attempts",
+            "retry.base_delay_ms",
+            "retry.max_delay_ms",
+            "retry.budget_ms",
+            "rate_limit.per_second",
+            "rate_limit.burst",
+            "circuit_breaker.failure_ratio",
+            "circuit_breaker.min_calls",
+            "circuit_breaker.window_s",
+            "circuit_breaker.open_s",
+            "max_redirects",
+            "max_response_bytes",
+            "log_body_bytes",
+            "pool_idle_timeout",
+            "pool_max_idle_per_host",
+        ];
+        for option in options {
+            for value in bad {
+                if *option == "circuit_breaker.failure_ratio" && value == 1e-20 {
+                    continue; // a tiny ratio is legal: "open on any failure"
+                }
+                let options = match option.split_once('.') {
+                    Some((outer, inner)) if outer == "rate_limit" && inner != "per_second" => {
+                        json!({outer: {inner: value, "per_second": 1}})
+                    }
+                    Some((outer, inner)) => json!({outer: {inner: value}}),
+                    None => json!({*option: value}),
+                };
+                let message = err("https://x", options);
+                assert!(message.contains(&format!("\"{option}\"")), "{option} = {value}: {message:?}");
+            }
+        }
+        // What stays allowed.
+        for ok in [json!({"timeout": 0}), json!({"timeout": 0.001}), json!({"rate_limit": {"per_second": 0.001}})] {
+            assert!(ClientConfig::from_options("https://x", &ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn header_options_refuse_control_characters() {
+        for (options, name) in [
+            (json!({"user_agent": "a\r\nX-Injected: 1"}), "user_agent"),
+            (json!({"idempotency_header": "Idem\r\nX: 1"}), "idempotency_header"),
+            (json!({"idempotency_header": "Bad Name"}), "idempotency_header"),
+            (json!({"headers": {"X-A": "a\r\nb"}}), "headers.X-A"),
+            (json!({"headers": {"X\r\nY": "a"}}), "headers"),
+            (json!({"auth": {"type": "header", "name": "X-Key\r\nX: 1", "value": "v"}}), "auth.name"),
+            (json!({"auth": {"type": "header", "name": "X-Key", "value": "SECRET\r\nX: 1"}}), "auth.value"),
+            (json!({"auth": {"type": "bearer", "token": "SECRET\nX: 1"}}), "auth.token"),
+            (json!({"auth": {"type": "basic", "username": "a:b", "password": "p"}}), "auth.username"),
+        ] {
+            let message = err("https://x", options);
+            assert!(message.contains(&format!("\"{name}\"")), "{name}: {message:?}");
+            assert!(!message.contains("SECRET") && !message.contains('\n') && !message.contains('\r'), "{message:?}");
+        }
+    }
+
+    #[test]
     fn credentials_feed_the_redactor() {
         let c = ClientConfig::from_options(
             "https://x",

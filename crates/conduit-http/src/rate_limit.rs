@@ -35,7 +35,9 @@ impl RateLimiter {
             return Err(format!("rate_limit.per_second must be a positive number: {} given", config.per_second));
         }
         let burst = NonZeroU32::new(config.burst).ok_or("rate_limit.burst must be at least 1")?;
-        let period = Duration::from_secs_f64(1.0 / config.per_second);
+        // Never `from_secs_f64`: 1e-20 per second is a period no Duration holds (a panic).
+        let period = Duration::try_from_secs_f64(1.0 / config.per_second)
+            .map_err(|_| format!("rate_limit.per_second is too small: {} given", config.per_second))?;
         let quota = Quota::with_period(period).ok_or("rate_limit.per_second is too large")?.allow_burst(burst);
         Ok(Self { limiter: Gcra::direct(quota), clock: DefaultClock::default() })
     }
@@ -75,7 +77,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_config() {
-        for per_second in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        for per_second in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e-20, 1e-300, 1e20] {
             assert!(RateLimiter::new(&RateLimitConfig { per_second, burst: 1 }).is_err());
         }
         assert!(RateLimiter::new(&RateLimitConfig { per_second: 1.0, burst: 0 }).is_err());

@@ -16,7 +16,7 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     }
     // Some servers send fractional seconds; accept them, the spec's spirit is clear.
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)));
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::try_from_secs_f64(secs.min(86_400.0)).unwrap_or(Duration::ZERO));
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
@@ -44,6 +44,9 @@ mod tests {
             ("Sunday, 06-Nov-94 08:49:47 GMT", Some(10.0)), // RFC 850 form
             ("", None),
             ("-5", None),
+            ("-0", Some(0.0)),
+            ("-0.0", Some(0.0)),
+            ("1e-300", Some(0.0)),
             ("soon", None),
             ("NaN", None),
             ("inf", None),
