@@ -33,9 +33,10 @@ pub enum ExceptionClass {
     Signature,
     Queue,
     Crypto,
+    Mapping,
 }
 
-const CLASS_COUNT: usize = 10;
+const CLASS_COUNT: usize = 11;
 
 #[allow(clippy::declare_interior_mutable_const)]
 const NULL_CE: AtomicPtr<ClassEntry> = AtomicPtr::new(std::ptr::null_mut());
@@ -54,6 +55,7 @@ impl ExceptionClass {
             Self::Signature => "Conduit\\SignatureException",
             Self::Queue => "Conduit\\QueueException",
             Self::Crypto => "Conduit\\CryptoException",
+            Self::Mapping => "Conduit\\MappingException",
         }
     }
 
@@ -222,6 +224,7 @@ property_getter!(get_attempts, "attempts");
 property_getter!(get_retry_after, "retryAfter");
 property_getter!(get_reason, "reason");
 property_getter!(get_http_status, "httpStatus");
+property_getter!(get_errors, "errors");
 
 fn getter(name: &str, handler: extern "C" fn(&mut ExecuteData, &mut Zval), ty: DataType, nullable: bool) -> (FunctionBuilder<'static>, MethodFlags) {
     (FunctionBuilder::new(name, handler).returns(ty, false, nullable), MethodFlags::Public)
@@ -250,6 +253,7 @@ fn store_ce(class: ExceptionClass) -> fn(&'static mut ClassEntry, ext_php_rs::ar
         ExceptionClass::Signature => storer!(7),
         ExceptionClass::Queue => storer!(8),
         ExceptionClass::Crypto => storer!(9),
+        ExceptionClass::Mapping => storer!(10),
     }
 }
 
@@ -339,6 +343,13 @@ pub fn register_exception_classes() -> ext_php_rs::error::Result<()> {
         builder(C::Crypto, (runtime_exception_ce, "\\RuntimeException"))
             .property(property("reason", DataType::String, false, zv_empty_string, "''")),
         vec![getter("getReason", get_reason, DataType::String, false)],
+    )
+    .register()?;
+
+    with_methods(
+        builder(C::Mapping, (runtime_exception_ce, "\\RuntimeException"))
+            .property(property("errors", DataType::Array, false, zv_empty_array, "[]")),
+        vec![getter("getErrors", get_errors, DataType::Array, false)],
     )
     .register()?;
 

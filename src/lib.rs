@@ -11,6 +11,7 @@ mod php_options;
 
 // One binding module per PHP class family.
 mod api_client;
+mod mapper;
 mod request_log;
 mod secret_box;
 mod store;
@@ -52,5 +53,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<sync_queue::PhpSyncQueue>()
         .class::<sync_queue::PhpJob>()
         .class::<request_log::PhpRequestLog>()
+        .class::<mapper::PhpMapper>()
         .class::<version::PhpVersion>()
 }

@@ -325,7 +325,7 @@ fn compile_field(name: &str, spec: &Value, at: &str, depth: usize, callbacks: &m
     if let Some(v) = obj.get("cast") {
         let name = want_str(v, &key("cast"))?;
         if !CASTS.contains(&name) {
-            return Err(err(&key("cast"), format!("\"{name}\" is not a known cast (known: {})", CASTS.join(", "))));
+            return Err(err(&key("cast"), format!("is the unknown cast \"{name}\" (known: {})", CASTS.join(", "))));
         }
         field.cast = Some(match name {
             "int" => Cast::Int,

@@ -1,0 +1,374 @@
+//! `Conduit\Mapper`: PHP arrays ↔ JSON values around `conduit_mapper::Mapper`; the
+//! mapping language and every operation live in the core crate (docs/mapper.md).
+//!
+//! The one PHP-specific part is the `callback` escape hatch: the spec's callables
+//! stay zvals held by this object (refcounted, never leaving the PHP thread); the
+//! core sees only their index and calls back through [`conduit_mapper::CallOut`].
+//! An exception thrown by a callback stays pending and stops the mapping.
+//!
+//! Record strings must be UTF-8 (JSON strings are): a byte string that is not is
+//! reported as a `MappingException` with reason `invalid_utf8` and the input path,
+//! never converted lossily.
+
+use conduit_mapper::{CallOut, CallOutError, MapError, Mapper, MappingError, Path};
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::flags::ClassFlags;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ZendCallable, ZendHashTable, Zval};
+use ext_php_rs::zend::ExecutorGlobals;
+use serde_json::{Map, Value};
+
+use crate::convert::{is_list, json_to_zval, zval_to_json};
+use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
+use crate::php_options::{entries, quote, ArrayReturn, Bytes, Key};
+
+/// `getErrors()` holds at most this many entries (the message gives the total).
+const MAX_REPORTED_ERRORS: usize = 1000;
+/// Records nested deeper than this are refused (`too_deep`), as in convert.rs.
+const MAX_DEPTH: usize = 128;
+
+/// A compiled mapping spec (docs/mapper.md).
+#[php_class]
+#[php(name = "Conduit\\Mapper")]
+// Final: a subclass could skip the constructor and leave the Rust object unset.
+#[php(flags = ClassFlags::Final)]
+pub struct PhpMapper {
+    plan: Mapper,
+    /// The spec's `callback` callables, by index; kept alive by this object.
+    callbacks: Vec<Zval>,
+}
+
+#[php_impl]
+impl PhpMapper {
+    pub fn __construct(spec: &ZendHashTable) -> PhpResult<Self> {
+        let mut callbacks = Vec::new();
+        let json = spec_to_json(spec, &mut callbacks)?;
+        let plan = Mapper::compile(&json).map_err(|e| config_error(format!("{e}.")))?;
+        Ok(Self { plan, callbacks })
+    }
+
+    /// Maps one record; throws `MappingException` listing every problem.
+    pub fn map(&self, record: &ZendHashTable) -> PhpResult<ArrayReturn> {
+        let json = record_to_json(record).map_err(|errors| mapping_exception(&[(None, errors)], 1))?;
+        match self.run(&json) {
+            Ok(v) => Ok(ArrayReturn(json_to_zval(&v))),
+            Err(Failure::Invalid(errors)) => Err(mapping_exception(&[(None, errors)], 1)),
+            Err(Failure::Aborted) => Err(aborted()),
+        }
+    }
+
+    /// Maps every record (keys kept); throws one `MappingException` listing the
+    /// problems of all failing records, each with its `record` key.
+    pub fn map_many(&self, records: &ZendHashTable) -> PhpResult<ArrayReturn> {
+        let mut out = ZendHashTable::with_capacity(u32::try_from(records.len()).unwrap_or(u32::MAX));
+        let mut failed: Vec<(Option<Key>, Vec<MappingError>)> = Vec::new();
+        for (key, value) in entries(records) {
+            let result = match value.array() {
+                Some(ht) => record_to_json(ht).map_err(Failure::Invalid).and_then(|json| self.run(&json)),
+                None => Err(Failure::Invalid(vec![MappingError::with_quoted(
+                    "",
+                    "invalid_type",
+                    format!("is {}, not an array", crate::php_options::type_name(value)),
+                    None,
+                )])),
+            };
+            match result {
+                Ok(v) if failed.is_empty() => insert(&mut out, &key, json_to_zval(&v)),
+                Ok(_) => {}
+                Err(Failure::Invalid(errors)) => failed.push((Some(key), errors)),
+                Err(Failure::Aborted) => return Err(aborted()),
+            }
+        }
+        if !failed.is_empty() {
+            return Err(mapping_exception(&failed, records.len()));
+        }
+        let mut zv = Zval::new();
+        zv.set_hashtable(out);
+        Ok(ArrayReturn(zv))
+    }
+
+    /// Decodes a JSON document in Rust and maps the records the selector picks
+    /// (`items[*]`, `data.items`, `[*]`), so PHP never builds the decoded body.
+    /// Returns the mapped records as a list.
+    pub fn map_json(&self, json: Bytes<'_>, selector: String) -> PhpResult<ArrayReturn> {
+        let path = Path::parse(&selector).map_err(|e| config_error(format!("Selector \"{selector}\" {e}.")))?;
+        let document: Value = serde_json::from_slice(json.0).map_err(|e| {
+            let err = MappingError::with_quoted("", "invalid_json", format!("is not valid JSON: {e}"), None);
+            mapping_exception(&[(None, vec![err])], 1)
+        })?;
+        let Some(records) = Mapper::select(&path, &document) else {
+            let err = MappingError::with_quoted(selector.clone(), "not_found", "selects nothing in the document", None);
+            return Err(mapping_exception(&[(None, vec![err])], 1));
+        };
+        let mut out = ZendHashTable::with_capacity(u32::try_from(records.len()).unwrap_or(u32::MAX));
+        let mut failed: Vec<(Option<Key>, Vec<MappingError>)> = Vec::new();
+        for (i, record) in records.iter().enumerate() {
+            let key = Key::Int(i64::try_from(i).unwrap_or(i64::MAX));
+            let result = if record.is_object() {
+                self.run(record)
+            } else {
+                Err(Failure::Invalid(vec![MappingError::new("", "invalid_type", "is not an object", Some(record))]))
+            };
+            match result {
+                Ok(v) if failed.is_empty() => {
+                    let _ = out.push(json_to_zval(&v));
+                }
+                Ok(_) => {}
+                Err(Failure::Invalid(errors)) => failed.push((Some(key), errors)),
+                Err(Failure::Aborted) => return Err(aborted()),
+            }
+        }
+        if !failed.is_empty() {
+            return Err(mapping_exception(&failed, records.len()));
+        }
+        let mut zv = Zval::new();
+        zv.set_hashtable(out);
+        Ok(ArrayReturn(zv))
+    }
+}
+
+enum Failure {
+    Invalid(Vec<MappingError>),
+    Aborted,
+}
+
+impl PhpMapper {
+    fn run(&self, record: &Value) -> Result<Value, Failure> {
+        let mut hook = PhpCallOut { callables: &self.callbacks };
+        self.plan.map_with(record, &mut hook).map_err(|e| match e {
+            MapError::Invalid(errors) => Failure::Invalid(errors.0),
+            MapError::Aborted => Failure::Aborted,
+        })
+    }
+}
+
+/// Calls the spec's PHP callables, on the PHP thread, during `map()`.
+struct PhpCallOut<'a> {
+    callables: &'a [Zval],
+}
+
+impl CallOut for PhpCallOut<'_> {
+    fn call(&mut self, callback: usize, value: &Value, record: &Value) -> Result<Value, CallOutError> {
+        let callable = self.callables.get(callback).ok_or_else(|| CallOutError::Reject("has no such callback".into()))?;
+        let callable = ZendCallable::new(callable).map_err(|_| CallOutError::Reject("callback is no longer callable".into()))?;
+        let value = json_to_zval(value);
+        let record = json_to_zval(record);
+        match callable.try_call(vec![&value, &record]) {
+            Ok(ret) => zval_to_json(&ret, "return value").map_err(|m| CallOutError::Reject(format!("callback {m}"))),
+            // The callback threw: leave the exception pending for PHP and stop.
+            Err(_) if ExecutorGlobals::has_exception() => Err(CallOutError::Abort),
+            Err(e) => Err(CallOutError::Reject(format!("callback failed: {e}"))),
+        }
+    }
+}
+
+/// The exception to return when a callback's exception is already pending (the
+/// engine keeps the pending one; this one is never thrown).
+fn aborted() -> PhpException {
+    PhpException::from_message("mapping stopped by an exception from a callback".to_string())
+}
+
+fn insert(ht: &mut ZBox<ZendHashTable>, key: &Key, value: Zval) {
+    let _ = match key {
+        Key::Int(i) => ht.insert_at_index(*i, value),
+        Key::Str(bytes) => match std::str::from_utf8(bytes) {
+            Ok(s) => ht.insert(s, value),
+            // A binary key: keep it as PHP had it.
+            Err(_) => ht.insert(String::from_utf8_lossy(bytes).as_ref(), value),
+        },
+    };
+}
+
+/// `MappingException` with every error as `['path', 'reason', 'message', 'value', 'record']`.
+fn mapping_exception(failed: &[(Option<Key>, Vec<MappingError>)], total_records: usize) -> PhpException {
+    let total_errors: usize = failed.iter().map(|(_, e)| e.len()).sum();
+    let mut list = ZendHashTable::with_capacity(u32::try_from(total_errors.min(MAX_REPORTED_ERRORS)).unwrap_or(u32::MAX));
+    for (record, errors) in failed {
+        for e in errors {
+            if list.len() >= MAX_REPORTED_ERRORS {
+                break;
+            }
+            let mut entry = ZendHashTable::with_capacity(5);
+            let _ = entry.insert("path", e.path.as_str());
+            let _ = entry.insert("reason", e.reason);
+            let _ = entry.insert("message", e.message.as_str());
+            let mut value = Zval::new();
+            match &e.value {
+                Some(v) => {
+                    let _ = value.set_string(v, false);
+                }
+                None => value.set_null(),
+            }
+            let _ = entry.insert("value", value);
+            let mut rec = Zval::new();
+            match record {
+                Some(Key::Int(i)) => rec.set_long(*i),
+                Some(Key::Str(s)) => {
+                    let _ = rec.set_string(&String::from_utf8_lossy(s), false);
+                }
+                None => rec.set_null(),
+            }
+            let _ = entry.insert("record", rec);
+            let _ = list.push(entry);
+        }
+    }
+    let first = failed.iter().find_map(|(record, errors)| errors.first().map(|e| (record, e)));
+    let mut message = match failed.len() {
+        _ if failed.iter().all(|(r, _)| r.is_none()) => {
+            format!("The record could not be mapped: {total_errors} error{}", plural(total_errors))
+        }
+        n => format!("{n} of {total_records} records could not be mapped: {total_errors} error{}", plural(total_errors)),
+    };
+    if let Some((record, e)) = first {
+        match record {
+            Some(k) => message.push_str(&format!(", first in record {}: {e}", k.quoted())),
+            None => message.push_str(&format!(", first: {e}")),
+        }
+    }
+    if total_errors > MAX_REPORTED_ERRORS {
+        message.push_str(&format!(" (getErrors() lists the first {MAX_REPORTED_ERRORS})"));
+    }
+    message.push('.');
+    ConduitThrow::new(ExceptionClass::Mapping, message).with("errors", list).into()
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Spec: PHP array → JSON, callables taken out
+
+fn spec_to_json(spec: &ZendHashTable, callbacks: &mut Vec<Zval>) -> PhpResult<Value> {
+    let mut map = Map::new();
+    for (key, value) in entries(spec) {
+        let name = utf8_key(&key, "spec")?;
+        let json = match (name.as_str(), value.array()) {
+            ("fields", Some(fields)) => fields_to_json(fields, "fields", callbacks)?,
+            _ => spec_value(value, &format!("spec.{name}"))?,
+        };
+        map.insert(name, json);
+    }
+    Ok(Value::Object(map))
+}
+
+fn fields_to_json(fields: &ZendHashTable, at: &str, callbacks: &mut Vec<Zval>) -> PhpResult<Value> {
+    let mut map = Map::new();
+    for (key, value) in entries(fields) {
+        let name = utf8_key(&key, at)?;
+        let field_at = format!("{at}.{name}");
+        let json = match value.array() {
+            Some(field) => field_to_json(field, &field_at, callbacks)?,
+            None => spec_value(value, &field_at)?,
+        };
+        map.insert(name, json);
+    }
+    Ok(Value::Object(map))
+}
+
+fn field_to_json(field: &ZendHashTable, at: &str, callbacks: &mut Vec<Zval>) -> PhpResult<Value> {
+    let mut map = Map::new();
+    // The callback first: the core numbers callbacks parent-before-sub-fields.
+    if let Some(cb) = field.get("callback") {
+        if !cb.is_callable() {
+            return Err(config_error(format!("Mapper spec \"{at}.callback\" must be a callable, {} given.", crate::php_options::type_name(cb))));
+        }
+        map.insert("callback".into(), Value::from(callbacks.len()));
+        callbacks.push(cb.shallow_clone());
+    }
+    for (key, value) in entries(field) {
+        let name = utf8_key(&key, at)?;
+        if name == "callback" {
+            continue;
+        }
+        let json = match (name.as_str(), value.array()) {
+            ("fields", Some(sub)) => fields_to_json(sub, &format!("{at}.fields"), callbacks)?,
+            _ => spec_value(value, &format!("{at}.{name}"))?,
+        };
+        map.insert(name, json);
+    }
+    Ok(Value::Object(map))
+}
+
+fn spec_value(value: &Zval, at: &str) -> PhpResult<Value> {
+    zval_to_json(value, at).map_err(|m| config_error(format!("Mapper spec {m}.")))
+}
+
+fn utf8_key(key: &Key, at: &str) -> PhpResult<String> {
+    key.to_utf8().ok_or_else(|| config_error(format!("Mapper spec \"{at}\" has a key that is not valid UTF-8: {}.", key.quoted())))
+}
+
+// ---------------------------------------------------------------------------
+// Records: PHP array → JSON, every non-UTF-8 string reported
+
+fn record_to_json(record: &ZendHashTable) -> Result<Value, Vec<MappingError>> {
+    let mut errors = Vec::new();
+    let value = array_to_json(record, "", 0, &mut errors);
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(errors)
+    }
+}
+
+fn child(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn array_to_json(ht: &ZendHashTable, path: &str, depth: usize, errors: &mut Vec<MappingError>) -> Value {
+    if depth > MAX_DEPTH {
+        errors.push(MappingError::with_quoted(path, "too_deep", format!("is nested deeper than {MAX_DEPTH} levels (a recursive array?)"), None));
+        return Value::Null;
+    }
+    if is_list(ht) {
+        let items = entries(ht);
+        let mut out = Vec::with_capacity(items.len());
+        for (i, (_, v)) in items.into_iter().enumerate() {
+            out.push(value_to_json(v, &child(path, &i.to_string()), depth, errors));
+        }
+        return Value::Array(out);
+    }
+    let mut out = Map::new();
+    for (key, v) in entries(ht) {
+        let name = match key.to_utf8() {
+            Some(n) => n,
+            None => {
+                errors.push(MappingError::with_quoted(path, "invalid_utf8", "has a key that is not valid UTF-8", Some(key.quoted())));
+                continue;
+            }
+        };
+        let value = value_to_json(v, &child(path, &name), depth, errors);
+        out.insert(name, value);
+    }
+    Value::Object(out)
+}
+
+fn value_to_json(zv: &Zval, path: &str, depth: usize, errors: &mut Vec<MappingError>) -> Value {
+    if let Some(s) = zv.zend_str() {
+        return match s.as_str() {
+            Ok(s) => Value::String(s.to_owned()),
+            Err(_) => {
+                errors.push(MappingError::with_quoted(path, "invalid_utf8", "is not valid UTF-8", Some(quote(s.as_bytes()))));
+                Value::Null
+            }
+        };
+    }
+    if let Some(ht) = zv.array() {
+        return array_to_json(ht, path, depth.saturating_add(1), errors);
+    }
+    match zval_to_json(zv, path) {
+        Ok(v) => v,
+        Err(message) => {
+            errors.push(MappingError::with_quoted(path, "invalid_type", message, None));
+            Value::Null
+        }
+    }
+}
