@@ -107,7 +107,8 @@ class ApiClient
     public const VERSION = '0.1.0';
 
     /**
-     * @param string $baseUrl absolute http(s) URL; request paths are appended to it
+     * @param string $baseUrl absolute http(s) URL; request paths are resolved under it (scheme,
+     *   host, port and base path fixed: a path that would leave it is a ConfigException)
      * @param array{
      *   timeout?: float, connect_timeout?: float,
      *   auth?: array{type: 'bearer'|'basic'|'header'|'query', token?: string, username?: string, password?: string, name?: string, value?: string},
@@ -115,16 +116,21 @@ class ApiClient
      *   rate_limit?: array{per_second: float, burst?: int},
      *   circuit_breaker?: array{failure_ratio?: float, min_calls?: int, window_s?: float, open_s?: float},
      *   headers?: array<string, string>, verify_tls?: bool, ca_file?: string, proxy?: string,
-     *   max_redirects?: int, max_response_bytes?: int, user_agent?: string, idempotency_header?: string,
+     *   redirects?: 'same-origin'|'any'|0, max_redirects?: int, max_response_bytes?: int, user_agent?: string, idempotency_header?: string,
      *   log?: callable(array): void|Store, log_body_bytes?: int, redact_headers?: list<string>, redact_fields?: list<string>,
      *   pool_idle_timeout?: float, pool_max_idle_per_host?: int
-     * }|null $options
-     * @throws ConfigException on any unknown or invalid option
+     * }|null $options every number has a range (README "Client options"); `redirects`
+     *   defaults to 'same-origin': a redirect to another origin is not followed (its 3xx
+     *   is returned); 'any' follows it without credentials, custom headers or a body
+     * @throws ConfigException on any unknown or invalid option (out of range, CR/LF in a header)
      */
     public function __construct(string $baseUrl, ?array $options = null) {}
 
     /**
      * Sends a request and returns the decoded JSON body (objects as arrays).
+     *
+     * @param string $path under the base URL (`/orders/1?x=y`); an absolute or scheme-relative
+     *   URL, `..` above the base path, `%2e` segments or backslashes are a ConfigException
      *
      * @param array{query?: array, headers?: array<string, string>, json?: mixed, form?: array, body?: string, timeout?: float, idempotency_key?: string}|null $options
      * @throws ApiException|RateLimitException on an error status (or a 2xx body that is not JSON)
@@ -152,6 +158,7 @@ class ApiClient
      */
     public function sendMany(array $requests, ?array $options = null): array {}
 
+    /** The base URL as configured, a userinfo password masked like Response::getUrl(). */
     public function getBaseUrl(): string {}
 
     /** "closed", "open" or "half_open"; null without a circuit breaker. */
