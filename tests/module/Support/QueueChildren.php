@@ -7,8 +7,8 @@ use Bitrix\Main\EventManager;
 /**
  * Real processes for the queue tests: `php bin/conduit …` children of the installed module,
  * and a handler file the children load through a persistent handler of the module event
- * conduit.integration:OnRegisterHandlers (TO_PATH: Bitrix includes the file before calling
- * the class) — the way another module registers handlers, public API only.
+ * conduit.integration:OnRegisterHandlers (TO_MODULE_ID "main" and TO_PATH: Bitrix includes
+ * the file before calling the class) — public API only.
  *
  * The handler ("probe") appends "start|end <job id> <pid> <attempt>" lines to the file
  * named in the payload (`log`), working `work_ms` milliseconds in between (in small
@@ -53,7 +53,7 @@ class {$this->class}
 }
 PHP);
         @mkdir(dirname(CONDUIT_TEST_ROOT . '/local' . $this->file), 0777, true);
-        EventManager::getInstance()->registerEventHandler('conduit.integration', 'OnRegisterHandlers', 'conduit.integration', $this->class, 'onRegisterHandlers', 100, $this->file);
+        EventManager::getInstance()->registerEventHandler('conduit.integration', 'OnRegisterHandlers', 'main', $this->class, 'onRegisterHandlers', 100, $this->file);
     }
 
     public function cleanUp(): void
@@ -65,7 +65,7 @@ PHP);
             proc_close($process);
         }
         $this->children = [];
-        EventManager::getInstance()->unRegisterEventHandler('conduit.integration', 'OnRegisterHandlers', 'conduit.integration', $this->class, 'onRegisterHandlers', $this->file);
+        EventManager::getInstance()->unRegisterEventHandler('conduit.integration', 'OnRegisterHandlers', 'main', $this->class, 'onRegisterHandlers', $this->file);
         @unlink(CONDUIT_TEST_ROOT . '/local' . $this->file);
         @unlink($this->log);
     }

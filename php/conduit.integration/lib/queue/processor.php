@@ -62,7 +62,7 @@ final class Processor
     public static function processed(array $counts): int
     {
         return (int) ($counts['delivered'] + $counts['retried'] + $counts['failed'] + $counts['handled']
-            + $counts['handler_retried'] + $counts['handler_failed']);
+            + $counts['handler_retried'] + $counts['handler_failed'] + $counts['no_handler']);
     }
 
     /** @return array the counters summed over every run() of this object */
@@ -134,7 +134,8 @@ final class Processor
     }
 
     /**
-     * Job types that have due pending jobs now (one index look-up), restricted to $only.
+     * Job types that have due jobs now — pending and due, or running past their lease —
+     * restricted to $only.
      *
      * @param list<string>|null $only
      * @return list<string>
@@ -145,7 +146,8 @@ final class Processor
         $helper = $connection->getSqlHelper();
         $table = Module::TABLE_PREFIX . 'jobs';
         $now = (int) floor(microtime(true) * 1000);
-        $sql = "SELECT DISTINCT TYPE FROM `$table` WHERE STATUS = 'pending' AND RUN_AT <= $now";
+        // Due: pending and due, or running with an expired lease (its runner died; claim() takes it over).
+        $sql = "SELECT DISTINCT TYPE FROM `$table` WHERE ((STATUS = 'pending' AND RUN_AT <= $now) OR (STATUS = 'running' AND LEASE_UNTIL < $now))";
         if ($only !== null) {
             if ($only === []) {
                 return [];
