@@ -13,19 +13,40 @@ class Date
     {
         $this->value = new \DateTime();
         if ($date !== null && $date !== '') {
-            if ($format === null) $format = static::getFormat();
-            $php = static::convertFormatToPhp($format);
-            $parsed = \DateTime::createFromFormat('!' . $php, (string)$date);
-            if ($parsed === false) throw new ObjectException("Incorrect date: " . $date);
-            $this->value = $parsed;
+            $parsed = static::parseValue(static::convertFormatToPhp($format ?? static::getFormat()), (string)$date);
+            if ($parsed === false) throw new ObjectException('Incorrect date: ' . $date);
+            if (isset($parsed['timestamp'])) $this->value->setTimestamp($parsed['timestamp']);
+            else $this->value->setDate($parsed['year'], $parsed['month'], $parsed['day']);
         }
         $this->value->setTime(0, 0, 0);
+    }
+
+    /**
+     * date_parse_from_format() with the kernel's tolerance: a single error is ignored, and so are
+     * "Trailing data" / "Data missing" (a date-only value against a date-time format); missing
+     * month/day become 1, missing time parts 0.
+     */
+    protected static function parseValue($phpFormat, $value)
+    {
+        $p = date_parse_from_format($phpFormat, $value);
+        if ($p['error_count'] > 1) {
+            $first = current($p['errors']);
+            if ($first === 'A two digit second could not be found') {
+                $ts = strtotime($value);
+                return $ts === false ? false : ['timestamp' => $ts];
+            }
+            if ($first !== 'Trailing data' && $first !== 'Data missing') return false;
+        }
+        if ($p['year'] === false) return false;
+        if ($p['month'] === false) $p['month'] = 1;
+        if ($p['day'] === false) $p['day'] = 1;
+        return $p;
     }
 
     public static function getFormat(\Bitrix\Main\Context\Culture $culture = null)
     {
         $culture = $culture ?? new \Bitrix\Main\Context\Culture();
-        return $culture->getDateFormat();
+        return static::convertFormatToPhp($culture->getDateFormat()); // a PHP format, as in the kernel
     }
 
     public function format($format) { return $this->value->format($format); }
@@ -53,7 +74,7 @@ class Date
     public function getDiff(Date $time) { return $this->value->diff($time->value); }
     public function toString(\Bitrix\Main\Context\Culture $culture = null)
     {
-        return $this->format(static::convertFormatToPhp(static::getFormat($culture)));
+        return $this->format(static::getFormat($culture));
     }
     public function __toString() { return $this->toString(); }
     public function toDateTime() { return clone $this->value; }

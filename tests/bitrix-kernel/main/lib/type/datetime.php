@@ -12,22 +12,21 @@ class DateTime extends Date
     {
         $this->value = $timezone ? new \DateTime('now', $timezone) : new \DateTime();
         if ($time === null || $time === '') return;
-        $formats = $format !== null ? [$format] : [static::getFormat(), parent::getFormat()];
-        foreach ($formats as $f) {
-            $php = static::convertFormatToPhp($f);
-            $parsed = $timezone ? \DateTime::createFromFormat('!' . $php, (string)$time, $timezone) : \DateTime::createFromFormat('!' . $php, (string)$time);
-            $errors = \DateTime::getLastErrors();
-            if ($parsed !== false && (!$errors || ($errors['error_count'] === 0 && $errors['warning_count'] === 0))) {
-                $this->value = $parsed;
-                return;
-            }
+        $parsed = static::parseValue(static::convertFormatToPhp($format ?? static::getFormat()), (string)$time);
+        if ($parsed === false) throw new ObjectException('Incorrect date/time: ' . $time);
+        if (isset($parsed['timestamp'])) { $this->value->setTimestamp($parsed['timestamp']); return; }
+        if (isset($parsed['zone_type']) && $parsed['zone_type'] == 1 && isset($parsed['zone'])) {
+            $z = (int)$parsed['zone'];
+            $this->value->setTimezone(new \DateTimeZone(($z < 0 ? '-' : '+') . sprintf('%02d%02d', intdiv(abs($z), 3600), intdiv(abs($z) % 3600, 60))));
         }
-        throw new ObjectException('Incorrect date/time: ' . $time);
+        $micro = $parsed['fraction'] > 0 ? (int)($parsed['fraction'] * 1000000) : 0;
+        $this->value->setDate($parsed['year'], $parsed['month'], $parsed['day']);
+        $this->value->setTime((int)$parsed['hour'], (int)$parsed['minute'], (int)$parsed['second'], $micro);
     }
     public static function getFormat(\Bitrix\Main\Context\Culture $culture = null)
     {
         $culture = $culture ?? new \Bitrix\Main\Context\Culture();
-        return $culture->getDateTimeFormat();
+        return static::convertFormatToPhp($culture->getDateTimeFormat()); // a PHP format, as in the kernel
     }
     public function setTime($hour, $minute, $second = 0, $microseconds = 0) { $this->value->setTime($hour, $minute, $second, $microseconds); return $this; }
     public function getTimeZone() { return $this->value->getTimezone(); }
