@@ -6,7 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 EXT      := $(CURDIR)/target/release/libconduit.so
 PHP_EXT  := php -d extension=$(EXT)
 
-.PHONY: deps build test test-rust test-php test-fpm test-stubs demo bench bench-http bench-queue bench-crypto stubs clean
+.PHONY: deps build test test-rust test-php test-fpm test-stubs demo bench bench-http bench-queue bench-crypto stubs clean install uninstall deb
 
 deps:
 	@bash scripts/install-deps.sh
@@ -38,6 +38,19 @@ bench-crypto: build
 # Regenerates nothing by hand: checks the stubs against the built extension.
 test-stubs: build
 	$(PHP_EXT) tests/stubs/check-stubs.php stubs/conduit.stubs.php
+
+# Into the system PHP, as root, after `make build`: $(php-config --extension-dir)/conduit.so,
+# /etc/php/<ver>/mods-available/conduit.ini, phpenmod for cli and fpm. docs/install.md.
+install:
+	@bash packaging/install.sh install
+
+# Exactly reverses `make install`: phpdismod, removes the ini and conduit.so.
+uninstall:
+	@bash packaging/install.sh uninstall
+
+# target/php<ver>-conduit_<version>_<arch>.deb, built with dpkg-deb (packaging/build-deb.sh).
+deb: build
+	@bash packaging/build-deb.sh
 
 clean:
 	cargo clean
