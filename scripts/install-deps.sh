@@ -9,6 +9,7 @@ PACKAGES=(
   php8.2-curl php8.2-mysql php8.2-sqlite3 php8.2-mbstring php8.2-xml
   php8.2-fpm libfcgi-bin                         # the FPM test drives workers over FastCGI
   phpunit php-guzzlehttp-guzzle                  # PHP tests; Guzzle is a benchmark baseline
+  php-symfony-console                            # the module's Bitrix console commands (tests/module/ConsoleCommandsTest.php)
   mariadb-server mariadb-client                  # MySQL-backed store tests
 )
 

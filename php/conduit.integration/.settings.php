@@ -23,4 +23,20 @@ return [
         ],
         'readonly' => true,
     ],
+    // Bitrix's console (bitrix/bitrix.php, symfony/console) registers these; the classes exist
+    // only where symfony/console is loaded. Everywhere else: php bin/conduit <command>.
+    'console' => [
+        'value' => [
+            'commands' => class_exists(\Symfony\Component\Console\Command\Command::class) ? [
+                \Conduit\Integration\Cli\Command\WorkerCommand::class,
+                \Conduit\Integration\Cli\Command\QueueRunCommand::class,
+                \Conduit\Integration\Cli\Command\QueueStatsCommand::class,
+                \Conduit\Integration\Cli\Command\QueueRetryFailedCommand::class,
+                \Conduit\Integration\Cli\Command\LogPurgeCommand::class,
+                \Conduit\Integration\Cli\Command\CheckCommand::class,
+                \Conduit\Integration\Cli\Command\UninstallCommand::class,
+            ] : [],
+        ],
+        'readonly' => true,
+    ],
 ];
