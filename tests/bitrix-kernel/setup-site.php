@@ -92,7 +92,14 @@ function conduit_kernel_setup_site(bool $force = false): string
     $stamp = $root . '/bitrix/.kernel-setup';
     $stampValue = CONDUIT_KERNEL_SCHEMA_VERSION . ' ' . $db . ' ' . $host . ' ' . $kernelMain;
 
-    if (!$force && is_file($stamp) && trim(file_get_contents($stamp)) === $stampValue && is_link($root . '/bitrix/modules/main')) return $root;
+    if (!$force && is_file($stamp) && trim(file_get_contents($stamp)) === $stampValue && is_link($root . '/bitrix/modules/main')) {
+        // still verify the database is there (it may have been dropped since)
+        mysqli_report(MYSQLI_REPORT_OFF);
+        $m = @new mysqli($host, 'root', '', $db, 3306);
+        $ok = !$m->connect_errno && $m->query('SELECT 1 FROM b_module LIMIT 1') !== false;
+        if (!$m->connect_errno) $m->close();
+        if ($ok) return $root;
+    }
 
     foreach (['bitrix/modules', 'bitrix/admin', 'bitrix/tools', 'bitrix/php_interface', 'bitrix/cache', 'local/modules', 'local/php_interface', 'upload'] as $d) {
         if (!is_dir("$root/$d")) mkdir("$root/$d", 0777, true);

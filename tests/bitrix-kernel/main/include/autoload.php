@@ -74,6 +74,7 @@ return [
     'coption' => 'classes/general/option.php',
     'ctimezone' => 'classes/general/option.php',
     'cuseroptions' => 'classes/general/option.php',
+    'ceventlog' => 'classes/general/option.php',
     'cadmintabcontrol' => 'interface/admin_tabcontrol.php',
     'cadminlist' => 'interface/admin_list.php',
     'cadminlistrow' => 'interface/admin_list.php',

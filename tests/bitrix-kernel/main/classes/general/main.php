@@ -157,7 +157,7 @@ class CAllMain
         $this->SetTitle(GetMessage('MAIN_AUTH_FORM_TITLE') ?: 'Authorization');
         $action = htmlspecialcharsbx($this->GetCurUri());
         $login = htmlspecialcharsbx((string)($_POST['USER_LOGIN'] ?? ''));
-        echo '<!DOCTYPE html><html><head><meta charset="UTF-8"><title>' . htmlspecialcharsbx($this->title) . '</title></head><body class="adm-auth-body">';
+        echo '<!DOCTYPE html><html><head><meta charset="UTF-8"><title>' . htmlspecialcharsbx($this->title) . '</title><style>' . file_get_contents(dirname(__DIR__, 2) . '/interface/admin.css') . '</style></head><body class="adm-auth-body">';
         echo '<div class="adm-auth-wrap" id="bx-auth-form">';
         if ($text !== '') echo '<div class="adm-info-message-wrap adm-info-message-red"><div class="adm-info-message">' . $text . '</div></div>';
         echo '<form name="form_auth" method="post" action="' . $action . '">'

@@ -64,3 +64,24 @@ class CUserOptions
         return true;
     }
 }
+
+/** Event log rows in b_event_log (CEventLog::Add / Log). */
+class CEventLog
+{
+    public static function Add($arFields)
+    {
+        $c = \Bitrix\Main\Application::getConnection();
+        $uid = isset($GLOBALS['USER']) && is_object($GLOBALS['USER']) ? $GLOBALS['USER']->GetID() : null;
+        return $c->add('b_event_log', [
+            'TIMESTAMP_X' => new \Bitrix\Main\DB\SqlExpression('NOW()'),
+            'SEVERITY' => (string)($arFields['SEVERITY'] ?? 'UNKNOWN'), 'AUDIT_TYPE_ID' => (string)($arFields['AUDIT_TYPE_ID'] ?? 'UNKNOWN'),
+            'MODULE_ID' => (string)($arFields['MODULE_ID'] ?? 'UNKNOWN'), 'ITEM_ID' => (string)($arFields['ITEM_ID'] ?? 'UNKNOWN'),
+            'REMOTE_ADDR' => $_SERVER['REMOTE_ADDR'] ?? null, 'USER_AGENT' => $_SERVER['HTTP_USER_AGENT'] ?? null, 'REQUEST_URI' => $_SERVER['REQUEST_URI'] ?? null,
+            'SITE_ID' => defined('SITE_ID') ? SITE_ID : null, 'USER_ID' => $arFields['USER_ID'] ?? $uid, 'DESCRIPTION' => (string)($arFields['DESCRIPTION'] ?? ''),
+        ]);
+    }
+    public static function Log($SEVERITY, $AUDIT_TYPE_ID, $MODULE_ID, $ITEM_ID, $DESCRIPTION = false, $SITE_ID = false)
+    {
+        return static::Add(['SEVERITY' => $SEVERITY, 'AUDIT_TYPE_ID' => $AUDIT_TYPE_ID, 'MODULE_ID' => $MODULE_ID, 'ITEM_ID' => $ITEM_ID, 'DESCRIPTION' => $DESCRIPTION]);
+    }
+}
