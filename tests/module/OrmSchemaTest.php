@@ -22,7 +22,8 @@ final class OrmSchemaTest extends ModuleTestCase
 
     public static function entities(): array
     {
-        return ['queue' => [QueueTable::class], 'request log' => [RequestLogTable::class]];
+        return ['queue' => [QueueTable::class], 'request log' => [RequestLogTable::class],
+            'webhook events' => [\Conduit\Integration\Orm\WebhookEventTable::class], 'workers' => [\Conduit\Integration\Orm\WorkerTable::class]];
     }
 
     /** @return array<string, array{type: string, column_type: string, nullable: bool, length: ?int}> */
