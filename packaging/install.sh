@@ -55,7 +55,8 @@ extension=conduit.so"
   if [ ! -f "$INI" ] || [ "$(cat "$INI")" != "$ini_text" ]; then
     printf '%s\n' "$ini_text" >"$INI"
   fi
-  for sapi in "${SAPIS[@]}"; do phpenmod -v "$PHP_VER" -s "$sapi" conduit; done
+  # -r: registered, so a SAPI installed later (php8.2-fpm) enables it as well.
+  for sapi in "${SAPIS[@]}"; do phpenmod -r -v "$PHP_VER" -s "$sapi" conduit; done
 
   echo "Installed conduit $("$PHP_BIN" -n -d "extension=$SO" -r 'echo phpversion("conduit");') for PHP $PHP_VER:"
   echo "  $SO"
@@ -70,12 +71,12 @@ else
   # -p: also forget the enabled/disabled state, so a later install (make or .deb) starts fresh.
   for sapi in cli fpm; do
     if [ -f "$INI" ] || [ -e "/etc/php/$PHP_VER/$sapi/conf.d/20-conduit.ini" ] || [ -L "/etc/php/$PHP_VER/$sapi/conf.d/20-conduit.ini" ]; then
-      [ -d "/etc/php/$PHP_VER/$sapi" ] && phpdismod -p -v "$PHP_VER" -s "$sapi" conduit
+      if [ -d "/etc/php/$PHP_VER/$sapi" ]; then phpdismod -p -v "$PHP_VER" -s "$sapi" conduit; fi
     fi
     # A link left behind by hand edits (any priority) that points at our ini.
     find "/etc/php/$PHP_VER/$sapi/conf.d" -maxdepth 1 -type l -lname "$INI" -delete 2>/dev/null || true
   done
-  rm -f "$INI" "$SO"
+  rm -f "$INI" "$SO" "/var/lib/php/modules/$PHP_VER/registry/conduit"
   echo "Removed conduit from PHP $PHP_VER ($SO, $INI, conf.d links)."
   [ -d "/etc/php/$PHP_VER/fpm" ] && echo "Reload php-fpm so its workers drop it:  systemctl reload php$PHP_VER-fpm"
 fi

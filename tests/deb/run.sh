@@ -179,6 +179,7 @@ assert_gone() { # WHAT
   local links
   links=$(find /etc/php/"$PHP_VER" -path '*/conf.d/*' -name '*conduit*' 2>/dev/null || true)
   [ -z "$links" ] || fail "$1: conf.d still has $links"
+  [ ! -e "/var/lib/php/modules/$PHP_VER/registry/conduit" ] || fail "$1: phpenmod's registry still lists conduit"
   cli_loaded && fail "$1: php -m still lists conduit"
   fpm_loaded && fail "$1: php-fpm -m still lists conduit"
   local body; body=$(fpm_probe) || fail "$1: $body"
