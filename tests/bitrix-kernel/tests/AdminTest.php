@@ -130,4 +130,42 @@ class AdminTest extends KernelTestCase
         $this->assertStringContainsString('href="kt_probe.php?lang=ru"', $html);
         $this->assertStringContainsString('kt_sub.php', $html);
     }
+
+    public function testUiListFilterFromTheRequest(): void
+    {
+        $fields = [
+            ['id' => 'STATUS', 'name' => 'Status', 'type' => 'list', 'items' => ['done' => 'Done', 'failed' => 'Failed'], 'filterable' => '='],
+            ['id' => 'URL', 'name' => 'URL', 'filterable' => '%'],
+            ['id' => 'CREATED', 'name' => 'Created', 'type' => 'date'],
+        ];
+        $_REQUEST = ['STATUS' => 'failed', 'URL' => '<x>', 'CREATED_from' => '2024-03-01', 'CREATED_to' => '2024-03-02'];
+        try {
+            $list = new CAdminUiList('kt_ui', new CAdminUiSorting('kt_ui', 'ID', 'desc'));
+            $filter = [];
+            $list->AddFilter($fields, $filter);
+            $html = $this->capture(fn() => $list->DisplayFilter($fields));
+            $nav = $list->getPageNavigation('nav-kt');
+        } finally {
+            $_REQUEST = [];
+        }
+        $this->assertSame('failed', $filter['=STATUS']);
+        $this->assertSame('<x>', $filter['%URL']);
+        $this->assertSame('2024-03-01 00:00:00', $filter['>=CREATED']->format('Y-m-d H:i:s'));
+        $this->assertSame('2024-03-02 23:59:59', $filter['<=CREATED']->format('Y-m-d H:i:s'));
+        $this->assertStringContainsString('value="&lt;x&gt;"', $html);
+        $this->assertStringContainsString('<option value="failed" selected>Failed</option>', $html);
+        $this->assertSame(20, $nav->getLimit());
+    }
+
+    public function testJsonAndUri(): void
+    {
+        $this->assertSame('{"a":"\u003Cb\u003E"}', \Bitrix\Main\Web\Json::encode(['a' => '<b>']));
+        $this->assertSame(['x' => 1], \Bitrix\Main\Web\Json::decode('{"x":1}'));
+        try { \Bitrix\Main\Web\Json::decode('{'); $this->fail(); } catch (\Bitrix\Main\ArgumentException $e) { $this->assertStringContainsString('JSON', $e->getMessage()); }
+        $u = (new \Bitrix\Main\Web\Uri('/bitrix/admin/x.php?a=1&b=2'))->addParams(['c' => 'd e'])->deleteParams(['a']);
+        $this->assertSame('/bitrix/admin/x.php?b=2&c=d%20e', $u->getUri());
+        $this->assertFalse(\Bitrix\Main\Loader::includeModule('kerneltest.probe'), 'not installed: false');
+        $this->installProbe(['include.php' => "<?php\n"]);
+        $this->assertTrue(\Bitrix\Main\Loader::includeModule('kerneltest.probe'), 'registerModule forgets the cached false');
+    }
 }

@@ -79,4 +79,9 @@ return [
     'cadminlist' => 'interface/admin_list.php',
     'cadminlistrow' => 'interface/admin_list.php',
     'cadminfilter' => 'interface/admin_filter.php',
+    'cadminuilist' => 'interface/admin_ui_list.php',
+    'cadminuilistrow' => 'interface/admin_ui_list.php',
+    'cadminuiresult' => 'interface/admin_ui_list.php',
+    'cadminuisorting' => 'interface/admin_ui_list.php',
+    'cadminuicontextmenu' => 'interface/admin_ui_list.php',
 ];

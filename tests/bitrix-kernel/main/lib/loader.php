@@ -63,9 +63,10 @@ class Loader
         if (preg_match('#[^a-zA-Z0-9._]#', $moduleName)) throw new LoaderException(sprintf("Module name '%s' is not correct", $moduleName));
         $moduleName = strtolower($moduleName);
         if (isset(self::$loadedModules[$moduleName])) return self::$loadedModules[$moduleName];
-        if (!ModuleManager::isModuleInstalled($moduleName)) return false;
+        // as in the kernel, a negative answer is remembered until ModuleManager (un)registers the module
+        if (!ModuleManager::isModuleInstalled($moduleName)) return self::$loadedModules[$moduleName] = false;
         $dir = self::moduleDir($moduleName);
-        if ($dir === false) return false;
+        if ($dir === false) return self::$loadedModules[$moduleName] = false;
         self::$modulePaths[$moduleName] = $dir;
         self::registerNamespace(self::moduleNamespace($moduleName), $dir . '/lib');
         self::$loadedModules[$moduleName] = true;
