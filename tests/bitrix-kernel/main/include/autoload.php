@@ -75,6 +75,8 @@ return [
     'ctimezone' => 'classes/general/option.php',
     'cuseroptions' => 'classes/general/option.php',
     'ceventlog' => 'classes/general/option.php',
+    'cutil' => 'classes/general/util.php',
+    'cjscore' => 'classes/general/util.php',
     'cadmintabcontrol' => 'interface/admin_tabcontrol.php',
     'cadminlist' => 'interface/admin_list.php',
     'cadminlistrow' => 'interface/admin_list.php',

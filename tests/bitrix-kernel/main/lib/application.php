@@ -55,6 +55,13 @@ class Application
         return $this->exceptionHandler ?? ($this->exceptionHandler = new Diag\ExceptionHandler());
     }
     public function terminate($status = 0) { exit($status); }
-    public function end($status = 0, Response $response = null) { exit($status); }
+    /** Flushes $response (if given), runs the end-of-page actions and exits, as the kernel does. */
+    public function end($status = 0, HttpResponse $response = null)
+    {
+        if ($response !== null) $response->flush();
+        global $APPLICATION;
+        if (is_object($APPLICATION) && method_exists($APPLICATION, 'FinalActions')) $APPLICATION->FinalActions();
+        $this->terminate($status);
+    }
     public static function getUserTypeManager() { return $GLOBALS['USER_FIELD_MANAGER'] ?? null; }
 }

@@ -17,7 +17,8 @@ class HttpResponse
     public function flush($text = '')
     {
         if (!headers_sent()) {
-            if ($this->status) header(is_int($this->status) ? 'HTTP/1.1 ' . $this->status : 'HTTP/1.1 ' . $this->status);
+            if (is_int($this->status) || ctype_digit((string)$this->status)) http_response_code((int)$this->status);
+            elseif ($this->status) header('HTTP/1.1 ' . $this->status);
             foreach ($this->headers as $name => $values) foreach ($values as $v) header("$name: $v", false);
         }
         echo $text !== '' ? $text : $this->content;
