@@ -82,7 +82,11 @@ EventManager::getInstance()->addEventHandler('sale', 'OnSaleOrderSaved', static 
         'json' => ['number' => $order['ACCOUNT_NUMBER'], 'sum' => $order['PRICE'], 'currency' => $order['CURRENCY']],
         'idempotency_key' => 'order-' . $order['ID'], 'dedupe_key' => 'order:' . $order['ID'],
     ]);
-    say("OnSaleOrderSaved: order {$order['ACCOUNT_NUMBER']} queued as delivery job $id (type " . Deliveries::typeFor('erp') . ')');
+    static $queued = [];
+    say(isset($queued[$id])
+        ? "OnSaleOrderSaved (an edit): order {$order['ACCOUNT_NUMBER']} is already queued as job $id — deduplicated, nothing new"
+        : "OnSaleOrderSaved: order {$order['ACCOUNT_NUMBER']} queued as delivery job $id (type " . Deliveries::typeFor('erp') . ')');
+    $queued[$id] = true;
 });
 $statuses = [];
 Handlers::register('erp.order.status', static function (array $payload, JobContext $context) use (&$statuses): array {
@@ -160,4 +164,6 @@ while ($r = $rows->fetch()) {
     $raw .= $r['VALUE'];
 }
 say('secrets in clear in b_option: ' . (substr_count($raw, 'erp-demo-token-0002') + substr_count($raw, $webhookSecret)));
-say('the module stays installed in ' . $root . ' (database ' . getenv('CONDUIT_KERNEL_DB') . '): php ' . $root . '/local/modules/conduit.integration/bin/conduit queue:stats --document-root=' . $root . ' --boot=' . $repo . '/tests/bitrix-kernel/boot.php');
+say('the module stays installed; look around with:');
+say(sprintf('  CONDUIT_KERNEL_ROOT=%s CONDUIT_KERNEL_DB=%s php -d extension=%s/target/release/libconduit.so %s/local/modules/conduit.integration/bin/conduit queue:stats --boot=%s/tests/bitrix-kernel/boot.php',
+    $root, getenv('CONDUIT_KERNEL_DB'), $repo, $root, $repo));
