@@ -35,10 +35,10 @@ pub struct ApiClient {
     sinks: Vec<Arc<dyn AttemptSink>>,
 }
 
-/// What every attempt of one call sends, resolved and checked once per call.
+/// What every attempt of one call sends, resolved and checked once per call
+/// (headers are built per attempt, as they are moved into the request).
 struct Prepared {
     url: url::Url,
-    headers: HeaderMap,
     body: bytes::Bytes,
 }
 
@@ -257,8 +257,9 @@ impl ApiClient {
 
     fn prepare(&self, spec: &RequestSpec) -> Result<Prepared, Error> {
         let url = self.resolve_url(spec)?;
-        let headers = self.build_headers(spec)?;
-        Ok(Prepared { url, headers, body: bytes::Bytes::from(Self::body_bytes(spec)) })
+        // Fails here (ConfigException) rather than on the first attempt.
+        self.build_headers(spec)?;
+        Ok(Prepared { url, body: bytes::Bytes::from(Self::body_bytes(spec)) })
     }
 
     fn build_headers(&self, spec: &RequestSpec) -> Result<HeaderMap, Error> {
@@ -299,12 +300,22 @@ impl ApiClient {
         let start = Instant::now();
         let method = reqwest::Method::from_bytes(spec.method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let timeout = spec.timeout.unwrap_or(self.config.timeout);
+        let headers = match self.build_headers(spec) {
+            Ok(h) => h,
+            Err(e) => {
+                return AttemptResult::Failed {
+                    outcome: AttemptOutcome::Status(0),
+                    kind: Kind::Config,
+                    message: e.message().to_owned(),
+                    stale_connection: false,
+                }
+            }
+        };
         // Records cost redaction work: build them only when someone listens.
-        let mut record = (!self.sinks.is_empty() || extra_sink.is_some()).then(|| {
-            self.new_record(spec, &prepared.url, &prepared.headers, &prepared.body, attempt, correlation_id, started_at)
-        });
+        let mut record = (!self.sinks.is_empty() || extra_sink.is_some())
+            .then(|| self.new_record(spec, &prepared.url, &headers, &prepared.body, attempt, correlation_id, started_at));
         self.process.requests_sent.fetch_add(1, Ordering::Relaxed);
-        let result = match self.send_following_redirects(method, prepared, timeout, start).await {
+        let result = match self.send_following_redirects(spec, method, prepared, headers, timeout, start).await {
             Ok(resp) => self.read_response(resp, &spec.method, timeout, start).await,
             Err(failed) => Err(failed),
         };
@@ -384,20 +395,42 @@ impl ApiClient {
     /// 307/308 that would re-send the body to the other origin is not followed.
     async fn send_following_redirects(
         &self,
+        spec: &RequestSpec,
         method: reqwest::Method,
         prepared: &Prepared,
+        headers: HeaderMap,
         timeout: Duration,
         start: Instant,
     ) -> Result<reqwest::Response, AttemptResult> {
         let follow = self.config.redirects != Redirects::None && self.config.max_redirects > 0;
         let mut method = method;
-        let mut url = prepared.url.clone();
-        let mut headers = std::borrow::Cow::Borrowed(&prepared.headers);
+        // `None` on the first hop: the prepared URL, cloned once per attempt.
+        let mut next_url: Option<url::Url> = None;
+        let mut headers = Some(headers);
         let mut body = (!prepared.body.is_empty()).then(|| prepared.body.clone());
         let mut left_origin = false;
+        let mut without_body = false;
         let mut hops = 0;
         loop {
-            let mut request = self.http.request(method.clone(), url.clone()).headers(headers.as_ref().clone());
+            // The first hop moves the headers built for this attempt; a redirect hop
+            // builds them again (all of them on the base origin, only Accept elsewhere).
+            let hop_headers = match headers.take() {
+                Some(h) => h,
+                None if left_origin => {
+                    let mut only_accept = HeaderMap::new();
+                    only_accept.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+                    only_accept
+                }
+                None => {
+                    let mut h = self.build_headers(spec).unwrap_or_default();
+                    if without_body {
+                        h.remove(reqwest::header::CONTENT_TYPE);
+                    }
+                    h
+                }
+            };
+            let hop_url = next_url.take().unwrap_or_else(|| prepared.url.clone());
+            let mut request = self.http.request(method.clone(), hop_url).headers(hop_headers);
             if !timeout.is_zero() {
                 let left = timeout.saturating_sub(start.elapsed());
                 if left.is_zero() {
@@ -417,7 +450,7 @@ impl ApiClient {
                 .headers()
                 .get(reqwest::header::LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|location| url.join(location).ok());
+                .and_then(|location| resp.url().join(location).ok());
             let Some(mut next) = next.filter(|n| matches!(n.scheme(), "http" | "https")) else {
                 return Ok(resp);
             };
@@ -434,6 +467,12 @@ impl ApiClient {
                 });
             }
             let cross_origin = next.origin() != self.config.base_url.origin();
+            if !cross_origin && next.password().is_none() && self.config.base_url.password().is_some() {
+                // reqwest took the base URL's userinfo off the URL it reports; on the
+                // base origin the userinfo credential goes along, as the headers do.
+                let _ = next.set_username(self.config.base_url.username());
+                let _ = next.set_password(self.config.base_url.password());
+            }
             let keeps_body = matches!(status, 307 | 308);
             if cross_origin {
                 if self.config.redirects == Redirects::SameOrigin || (keeps_body && body.is_some()) {
@@ -442,14 +481,7 @@ impl ApiClient {
                 if let Auth::Query { name, .. } = &self.config.auth {
                     strip_query_param(&mut next, name);
                 }
-                if !left_origin {
-                    left_origin = true;
-                    let mut only_accept = HeaderMap::new();
-                    if let Some(accept) = prepared.headers.get(reqwest::header::ACCEPT) {
-                        only_accept.insert(reqwest::header::ACCEPT, accept.clone());
-                    }
-                    headers = std::borrow::Cow::Owned(only_accept);
-                }
+                left_origin = true;
             }
             // 303 always, and 301/302 after a POST, continue as a GET without a body.
             if (status == 303 && method != reqwest::Method::HEAD)
@@ -457,13 +489,11 @@ impl ApiClient {
             {
                 method = reqwest::Method::GET;
                 body = None;
-                let mut without_body = headers.into_owned();
-                without_body.remove(reqwest::header::CONTENT_TYPE);
-                headers = std::borrow::Cow::Owned(without_body);
+                without_body = true;
             }
             drop(resp);
             hops += 1;
-            url = next;
+            next_url = Some(next);
         }
     }
 

@@ -213,6 +213,10 @@ final class OriginTest extends TestCase
         self::assertSame(self::TOKEN, $seen['headers']['x-api-key'], 'same origin: the credential goes along');
         self::assertSame('{"n":1}', $seen['body'], '307 re-sends the body on the same origin');
         self::assertArrayNotHasKey('referer', $seen['headers']);
+        // A password in the base URL's userinfo also goes along on the base origin.
+        $this->client('userinfo')->send('GET', "$p/old");
+        $seen = $mock->requests("/api$p/new");
+        self::assertSame('Basic ' . base64_encode(self::USER . ':' . self::TOKEN), end($seen)['headers']['authorization']);
         $r = $this->client('header', ['redirects' => 0])->send('GET', "$p/old");
         self::assertSame(307, $r->getStatus());
         $r = $this->client('header', ['max_redirects' => 0])->send('GET', "$p/old");
