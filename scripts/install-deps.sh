@@ -11,6 +11,7 @@ PACKAGES=(
   phpunit php-guzzlehttp-guzzle                  # PHP tests; Guzzle is a benchmark baseline
   php-symfony-console                            # the module's Bitrix console commands (tests/module/ConsoleCommandsTest.php)
   mariadb-server mariadb-client                  # MySQL-backed store tests
+  python3-yaml dpkg-dev                          # tests/docker/check.py parses compose.yaml; make deb (dpkg-shlibdeps)
 )
 
 missing=()

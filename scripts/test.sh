@@ -33,6 +33,9 @@ step "Bitrix test kernel: conformance + own tests" bash tests/bitrix-kernel/run.
 step "Bitrix module on the test kernel (MariaDB)" bash tests/module/run.sh
 step "php-fpm: 4 workers, 400 FastCGI requests" bash tests/fpm/run.sh
 step "Stubs match the extension" "${PHP[@]}" tests/stubs/check-stubs.php stubs/conduit.stubs.php
+step "Docker files reference only existing files" python3 tests/docker/check.py
+# Last: installs the package system-wide (isolated when it can be) and removes it again.
+step "Debian package: build, install, cli+fpm, remove" bash tests/deb/run.sh
 
 echo
 [ $failed -gt 0 ] && echo "Failed layers: ${failed_names[*]}"
