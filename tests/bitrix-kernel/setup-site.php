@@ -12,7 +12,7 @@
  * (password $CONDUIT_KERNEL_ADMIN_PASSWORD or "admin123").
  */
 
-const CONDUIT_KERNEL_SCHEMA_VERSION = 3;
+const CONDUIT_KERNEL_SCHEMA_VERSION = 4;
 
 function conduit_kernel_root(): string
 {
@@ -134,7 +134,7 @@ function conduit_kernel_setup_site(bool $force = false): string
         "<?php\n// as on real sites (the site checker requires sql_mode=''); CONDUIT_KERNEL_SQL_MODE overrides, e.g. STRICT_TRANS_TABLES\n"
         . "\$connection = \\Bitrix\\Main\\Application::getConnection();\n"
         . "\$connection->queryExecute(\"SET sql_mode='\" . \$connection->getSqlHelper()->forSql((string)getenv('CONDUIT_KERNEL_SQL_MODE')) . \"'\");\n");
-    foreach (['settings.php', 'group_rights.php', 'index.php'] as $page) {
+    foreach (['settings.php', 'group_rights.php', 'index.php', 'partner_modules.php'] as $page) {
         conduit_kernel_write_if_changed("$root/bitrix/admin/$page", "<?php\nrequire_once(\$_SERVER[\"DOCUMENT_ROOT\"].\"/bitrix/modules/main/admin/$page\");\n");
     }
     conduit_kernel_write_if_changed("$root/index.php", "<?php\nrequire \$_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/prolog_before.php';\necho 'Bitrix test kernel site';\n");

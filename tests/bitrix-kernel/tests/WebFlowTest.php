@@ -69,7 +69,7 @@ PHP
     private function http(string $path, ?array $post = null): array
     {
         $ch = curl_init('http://127.0.0.1:' . self::$port . $path);
-        curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_COOKIEJAR => $this->cookies, CURLOPT_COOKIEFILE => $this->cookies, CURLOPT_TIMEOUT => 20]);
+        curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_COOKIEJAR => $this->cookies, CURLOPT_COOKIEFILE => $this->cookies, CURLOPT_TIMEOUT => 20, CURLOPT_FOLLOWLOCATION => true]);
         if ($post !== null) { curl_setopt($ch, CURLOPT_POST, true); curl_setopt($ch, CURLOPT_POSTFIELDS, http_build_query($post)); }
         $body = (string)curl_exec($ch);
         $code = curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
@@ -161,5 +161,53 @@ PHP
         } finally {
             $APPLICATION->DelGroupRight('main', [$readers]);
         }
+    }
+
+    public function testPartnerModulesInstallAndUninstall(): void
+    {
+        \Bitrix\Main\ModuleManager::unRegisterModule(self::MOD);
+        file_put_contents(self::modDir() . '/install/index.php', <<<'PHP'
+<?php
+class kerneltest_probe extends CModule {
+    public $MODULE_ID = 'kerneltest.probe';
+    public $MODULE_NAME = 'Kernel test probe';
+    public $MODULE_VERSION = '1.2.3';
+    public function DoInstall() {
+        global $APPLICATION;
+        if (\Bitrix\Main\Config\Option::get('main', 'kt_refuse_install') === 'Y') { $APPLICATION->ThrowException('Load the <b>conduit</b> extension first'); return false; }
+        \Bitrix\Main\ModuleManager::registerModule($this->MODULE_ID);
+        return true;
+    }
+    public function DoUninstall() { \Bitrix\Main\ModuleManager::unRegisterModule($this->MODULE_ID); return true; }
+}
+PHP
+        );
+        $this->login('admin', getenv('CONDUIT_KERNEL_ADMIN_PASSWORD') ?: 'admin123');
+        [, $page] = $this->http('/bitrix/admin/partner_modules.php?lang=en');
+        $this->assertStringContainsString('Kernel test probe', $page);
+        $this->assertStringContainsString('Not installed', $page);
+        $sessid = $this->sessid($page);
+
+        \Bitrix\Main\Config\Option::set('main', 'kt_refuse_install', 'Y');
+        try {
+            [, $r] = $this->http('/bitrix/admin/partner_modules.php?lang=en&id=kerneltest.probe&install=Y&sessid=' . $sessid);
+        } finally {
+            \Bitrix\Main\Config\Option::delete('main', ['name' => 'kt_refuse_install']);
+        }
+        $this->assertStringContainsString('Load the <b>conduit</b> extension first', $r, 'DoInstall() === false shows GetException()');
+        $this->assertFalse(\Bitrix\Main\ModuleManager::isModuleInstalled(self::MOD));
+
+        [, $r] = $this->http('/bitrix/admin/partner_modules.php?lang=en&id=kerneltest.probe&install=Y&sessid=forged');
+        \Bitrix\Main\ModuleManager::clearCache();
+        $this->assertFalse(\Bitrix\Main\ModuleManager::isModuleInstalled(self::MOD), 'no install without a valid sessid');
+
+        [, $r] = $this->http('/bitrix/admin/partner_modules.php?lang=en&id=kerneltest.probe&install=Y&sessid=' . $sessid);
+        \Bitrix\Main\ModuleManager::clearCache();
+        $this->assertTrue(\Bitrix\Main\ModuleManager::isModuleInstalled(self::MOD));
+        $this->assertStringContainsString('The module has been installed', $r, 'redirected to result=OK');
+
+        [, $r] = $this->http('/bitrix/admin/partner_modules.php?lang=en&id=kerneltest.probe&uninstall=Y&sessid=' . $sessid);
+        \Bitrix\Main\ModuleManager::clearCache();
+        $this->assertFalse(\Bitrix\Main\ModuleManager::isModuleInstalled(self::MOD));
     }
 }
