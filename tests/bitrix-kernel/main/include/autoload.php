@@ -60,6 +60,9 @@ return [
     'bitrix\\main\\entity\\validator\\regexp' => 'lib/orm/fields/validators/legacy.php',
     'bitrix\\main\\entity\\validator\\range' => 'lib/orm/fields/validators/legacy.php',
     'bitrix\\main\\entity\\validator\\unique' => 'lib/orm/fields/validators/legacy.php',
+    'bitrix\\main\\usertable' => 'lib/user.php',
+    'bitrix\\main\\grouptable' => 'lib/group.php',
+    'bitrix\\main\\usergrouptable' => 'lib/group.php',
     // legacy kernel
     'cmodule' => 'classes/general/module.php',
     'cagent' => 'classes/general/agent.php',

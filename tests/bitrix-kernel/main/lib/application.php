@@ -8,6 +8,7 @@ class Application
     protected $context;
     protected $connections = [];
     protected $exceptionHandler;
+    protected $session;
 
     public static function getInstance()
     {
@@ -63,5 +64,7 @@ class Application
         if (is_object($APPLICATION) && method_exists($APPLICATION, 'FinalActions')) $APPLICATION->FinalActions();
         $this->terminate($status);
     }
+    public function getSession() { return $this->session ?? ($this->session = new Session\Session()); }
+    public function getKernelSession() { return $this->getSession(); }
     public static function getUserTypeManager() { return $GLOBALS['USER_FIELD_MANAGER'] ?? null; }
 }
