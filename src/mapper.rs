@@ -352,6 +352,7 @@ fn array_to_json(ht: &ZendHashTable, path: &str, depth: usize, errors: &mut Vec<
 }
 
 fn value_to_json(zv: &Zval, path: &str, depth: usize, errors: &mut Vec<MappingError>) -> Value {
+    let zv = zv.dereference();
     if let Some(s) = zv.zend_str() {
         return match s.as_str() {
             Ok(s) => Value::String(s.to_owned()),

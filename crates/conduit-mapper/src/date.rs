@@ -7,9 +7,12 @@
 //! (Unix seconds, an integer on output; an integer or digit string on input).
 //!
 //! Local times that do not exist or exist twice (DST changes) follow PHP's
-//! `DateTime` rule unless `dst` is `"error"`: a time in the spring-forward gap is
-//! moved forward by the gap's length (Berlin `2024-03-31 02:30` → `03:30` CEST), and
-//! an ambiguous autumn time is the earlier instant (the first, summer-time one).
+//! `DateTime` rule (PHP 8.2, checked against `new DateTime()` in the PHP tests)
+//! unless `dst` is `"error"`: a time in the spring-forward gap is moved forward by
+//! the gap's length (Berlin `2024-03-31 02:30` → `03:30` CEST), and an ambiguous
+//! autumn time is the later instant, in standard time (Berlin `2024-10-27 02:30` →
+//! `02:30` CET = `01:30Z`). Matching PHP means a Bitrix page computing the same
+//! wall time with `DateTime` gets the same instant as the mapper.
 
 use chrono::format::{parse, Item, Parsed, StrftimeItems};
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat, TimeDelta, TimeZone, Utc};
@@ -98,7 +101,8 @@ impl Format {
 /// How local times that a DST change skips or repeats are resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DstRule {
-    /// PHP's rule: gap → shifted forward by the gap, overlap → earlier instant.
+    /// PHP's rule: gap → shifted forward by the gap, overlap → the later instant
+    /// (standard time).
     Shift,
     /// Such times are `nonexistent_time` / `ambiguous_time` errors.
     Error,
@@ -213,7 +217,7 @@ pub fn localize(naive: NaiveDateTime, tz: Tz, dst: DstRule) -> Result<DateTime<U
         LocalResult::Single(dt) => Ok(dt.with_timezone(&Utc)),
         LocalResult::Ambiguous(a, b) => match dst {
             DstRule::Error => Err(("ambiguous_time", format!("happens twice in {tz} (a DST change)"))),
-            DstRule::Shift => Ok(a.min(b).with_timezone(&Utc)),
+            DstRule::Shift => Ok(a.max(b).with_timezone(&Utc)),
         },
         LocalResult::None => match dst {
             DstRule::Error => Err(("nonexistent_time", format!("does not exist in {tz} (skipped by a DST change)"))),

@@ -58,6 +58,23 @@ impl Path {
         self.segs.contains(&Seg::Wild)
     }
 
+    /// Whether the part before the first wildcard names a list or an object in
+    /// `root` (a selector like `items[*]` on a document without `items` is a typo,
+    /// not an empty export). Paths without a wildcard: whether they resolve.
+    pub fn anchor_exists(&self, root: &Value) -> bool {
+        let mut cur = root;
+        for seg in &self.segs {
+            if *seg == Seg::Wild {
+                return cur.is_array() || cur.is_object();
+            }
+            match step(seg, cur) {
+                Some(next) => cur = next,
+                None => return false,
+            }
+        }
+        true
+    }
+
     /// Looks the path up in `root`.
     pub fn find<'a>(&self, root: &'a Value) -> Found<'a> {
         if self.has_wildcard() {

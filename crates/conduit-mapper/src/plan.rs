@@ -205,10 +205,12 @@ impl Mapper {
 
     /// The records a selector picks out of a document: with a wildcard (`items[*]`,
     /// `[*]`) every match; without one, the elements of the list it names, or the one
-    /// object it names.
+    /// object it names. `None` when the selector names nothing (for a wildcard:
+    /// when the list or object it iterates does not exist).
     pub fn select<'a>(selector: &Path, document: &'a Value) -> Option<Vec<&'a Value>> {
         match selector.find(document) {
             Found::Missing => None,
+            Found::Many(v) if v.is_empty() && !selector.anchor_exists(document) => None,
             Found::Many(v) => Some(v),
             Found::One(Value::Array(items)) => Some(items.iter().collect()),
             Found::One(v) => Some(vec![v]),

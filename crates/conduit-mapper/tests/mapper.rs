@@ -323,9 +323,12 @@ fn dst_gap_and_overlap_europe_berlin() {
     // …and shown in Berlin time it reads 03:30 CEST (PHP's result).
     let round = json!({"in": "Y-m-d H:i:s", "in_tz": "Europe/Berlin", "out": "Y-m-d H:i:s T", "out_tz": "Europe/Berlin"});
     assert_eq!(date(round.clone(), json!("2024-03-31 02:30:00")), Ok(json!("2024-03-31 03:30:00 CEST")));
-    // Fall back: 2024-10-27 03:00 CEST → 02:00 CET; 02:30 happens twice → the earlier (CEST).
-    assert_eq!(date(to_utc.clone(), json!("2024-10-27 02:30:00")), Ok(json!("2024-10-27T00:30:00Z")), "overlap: earlier instant");
-    assert_eq!(date(round, json!("2024-10-27 02:30:00")), Ok(json!("2024-10-27 02:30:00 CEST")));
+    // Fall back: 2024-10-27 03:00 CEST → 02:00 CET; 02:30 happens twice → the later
+    // (CET), as PHP 8.2's DateTime does.
+    assert_eq!(date(to_utc.clone(), json!("2024-10-27 02:30:00")), Ok(json!("2024-10-27T01:30:00Z")), "overlap: later instant");
+    assert_eq!(date(to_utc.clone(), json!("2024-10-27 02:00:00")), Ok(json!("2024-10-27T01:00:00Z")));
+    assert_eq!(date(to_utc.clone(), json!("2024-10-27 01:59:59")), Ok(json!("2024-10-26T23:59:59Z")));
+    assert_eq!(date(round, json!("2024-10-27 02:30:00")), Ok(json!("2024-10-27 02:30:00 CET")));
     assert_eq!(date(to_utc.clone(), json!("2024-10-27 03:00:00")), Ok(json!("2024-10-27T02:00:00Z")));
     // Strict rule.
     let strict = json!({"in": "Y-m-d H:i:s", "in_tz": "Europe/Berlin", "out": "iso8601", "dst": "error"});
@@ -492,6 +495,9 @@ fn selector_picks_records() {
     assert_eq!(sel("data.items"), Some(2));
     assert_eq!(sel("one"), Some(1));
     assert_eq!(sel("nope"), None);
+    assert_eq!(sel("nope[*]"), None, "a wildcard over nothing is not an empty list");
+    assert_eq!(sel("one.a[*]"), None, "nor over a scalar");
+    assert_eq!(sel("one.*"), Some(1));
 }
 
 #[test]
