@@ -24,6 +24,9 @@ final class QueueCliTest extends ModuleTestCase
             [$code, $out, $err] = self::runCli(['queue:run']);
             $this->assertSame(0, $code, $out . $err);
             $this->assertSame('failed', $queue->get($ids[0])->status, 'no handler in the CLI process: dead-lettered');
+            $run = json_decode(self::rawOptions()['agent_last_run'] ?? 'null', true); // written by the child (this process caches options)
+            $this->assertSame('cron', $run['mode'], 'from the command line (BX_CRONTAB) the agent takes the cron budget');
+            $this->assertGreaterThanOrEqual(2, $run['no_handler']);
 
             [$code, $out] = self::runCli(['queue:stats']);
             $this->assertSame(0, $code);
