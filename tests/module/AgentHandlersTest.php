@@ -256,4 +256,19 @@ final class AgentHandlersTest extends ModuleTestCase
         $this->assertSame('failed', $job->status);
         $this->assertStringContainsString('no connection "' . $gone . '"', (string) $job->lastError);
     }
+    public function testUninstallRemovesTheAgentAndTheEndpointAndReinstallBringsThemBack(): void
+    {
+        if (!self::mayDestroyData()) {
+            $this->markTestSkipped('the module was installed on this site before the suite');
+        }
+        $endpoint = CONDUIT_TEST_ROOT . '/bitrix/tools/conduit.integration/webhook.php';
+        $this->assertFileExists($endpoint);
+        $this->assertNotFalse(self::module()->DoUninstall(true), self::lastException());
+        $this->assertFalse(\CAgent::GetList([], ['MODULE_ID' => self::MODULE])->Fetch(), 'UnInstallAgents removed the agent');
+        $this->assertFileDoesNotExist($endpoint, 'UnInstallFiles removed the endpoint');
+        $this->assertTrue(self::tableExists('b_conduit_webhook_event'), 'kept data: the event table stays');
+        self::ensureInstalled();
+        $this->assertFileExists($endpoint);
+        self::agentName();
+    }
 }

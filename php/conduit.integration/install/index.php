@@ -240,6 +240,7 @@ class conduit_integration extends CModule
 
     public function UnInstallAgents()
     {
+        \Conduit\Integration\Agent::uninstall();
         CAgent::RemoveModuleAgents($this->MODULE_ID);
         return true;
     }
