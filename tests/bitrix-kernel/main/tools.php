@@ -159,10 +159,19 @@ function ExecuteModuleEvent($arEvent, ...$args) { return ExecuteModuleEventEx($a
 // ---- language ---------------------------------------------------------------------------------------
 function GetMessage($name, $aReplace = null)
 {
+    global $MESS;
+    if (isset($MESS[$name])) {
+        return is_array($aReplace) ? strtr($MESS[$name], $aReplace) : $MESS[$name];
+    }
     return Loc::getMessage($name, $aReplace);
 }
+/** Lazy (Loc::loadMessages) unless a language or the array is asked for. */
 function IncludeModuleLangFile($filepath, $lang = false, $bReturnArray = false)
 {
+    if ($lang === false && $bReturnArray === false) {
+        Loc::loadMessages($filepath);
+        return true;
+    }
     $r = Loc::loadLanguageFile($filepath, $lang ?: null);
     return $bReturnArray ? $r : true;
 }
