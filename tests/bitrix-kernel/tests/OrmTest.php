@@ -158,6 +158,9 @@ class OrmTest extends KernelTestCase
             'order' => ['CNT' => 'DESC'],
         ])->fetchAll();
         $this->assertSame([['KIND' => 'a', 'CNT' => '2', 'TOTAL' => '3'], ['KIND' => 'bb', 'CNT' => '1', 'TOTAL' => '5']], $rows);
+        $having = KernelTestOrmTable::getList(['select' => ['KIND', 'CNT'], 'runtime' => [new Fields\ExpressionField('CNT', 'COUNT(*)')], 'filter' => ['>CNT' => 1], 'count_total' => true]);
+        $this->assertSame([['KIND' => 'a', 'CNT' => '2']], $having->fetchAll(), 'a filter on an aggregate goes to HAVING');
+        $this->assertSame(1, $having->getCount());
         $res = KernelTestOrmTable::getList(['select' => ['ID', 'N2'], 'filter' => ['>N2' => 2], 'limit' => 1, 'count_total' => true, 'order' => ['ID' => 'ASC']]);
         $this->assertSame(2, $res->getCount());
         $this->assertSame('4', $res->fetch()['N2']);
