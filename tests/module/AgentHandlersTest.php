@@ -78,6 +78,19 @@ final class AgentHandlersTest extends ModuleTestCase
         $this->assertSame('Y', $row['ACTIVE']);
     }
 
+    public function testChangingTheIntervalSettingReschedulesTheAgent(): void
+    {
+        $before = Settings::get('agent_interval_s');
+        try {
+            Settings::set('agent_interval_s', 300);
+            $this->assertSame('300', (string) \CAgent::GetList([], ['MODULE_ID' => self::MODULE])->Fetch()['AGENT_INTERVAL']);
+            Settings::setMany(['agent_interval_s' => '120']);
+            $this->assertSame('120', (string) \CAgent::GetList([], ['MODULE_ID' => self::MODULE])->Fetch()['AGENT_INTERVAL']);
+        } finally {
+            Settings::set('agent_interval_s', $before);
+        }
+    }
+
     public function testAHandlerJobRunsAndEndsDoneWithItsResult(): void
     {
         $calls = [];

@@ -90,6 +90,18 @@ final class Agent
         }
     }
 
+    /**
+     * Applies a changed agent_interval_s to the registered agent (Settings calls it); the
+     * next run keeps its time, the ones after it follow the new interval.
+     */
+    public static function applyInterval(): void
+    {
+        $rows = \CAgent::GetList([], ['NAME' => self::CALL, 'MODULE_ID' => Module::ID]);
+        while ($row = $rows->Fetch()) {
+            \CAgent::Update($row['ID'], ['AGENT_INTERVAL' => (int) Settings::get('agent_interval_s')]);
+        }
+    }
+
     /** Removes the agent (UnInstallAgents). */
     public static function uninstall(): void
     {

@@ -119,6 +119,9 @@ final class Settings
         $typed = self::normalize($name, $definition, $value);
         Module::setDbOption($name, self::encode($definition, $typed));
         Services::forgetEngines();
+        if ($name === 'agent_interval_s') {
+            Agent::applyInterval();
+        }
     }
 
     /**
@@ -138,6 +141,9 @@ final class Settings
             Module::setDbOption((string) $name, $value);
         }
         Services::forgetEngines();
+        if (array_key_exists('agent_interval_s', $encoded)) {
+            Agent::applyInterval();
+        }
     }
 
     /** Back to the default (default_option.php). @throws SettingsException */
@@ -146,6 +152,9 @@ final class Settings
         self::definition($name);
         Module::deleteDbOption($name);
         Services::forgetEngines();
+        if ($name === 'agent_interval_s') {
+            Agent::applyInterval();
+        }
     }
 
     /** @return array<string, int|float|bool|string|array> every scalar setting, typed */
