@@ -56,6 +56,15 @@ if (!isset($_SESSION) || !is_array($_SESSION)) $_SESSION = [];
 global $DB, $DBType, $APPLICATION, $USER, $MESS;
 $DBType = 'mysql';
 $DB = new CDatabase();
+// connect now, as the kernel's boot does: no database → 500 "Error connecting to database" (or
+// bitrix/php_interface/dbconn_error.php) and stop; in CLI the exit code is 1 (the kernel's die() gives 0)
+try {
+    \Bitrix\Main\Application::getConnection()->connect();
+} catch (\Bitrix\Main\DB\ConnectionException $e) {
+    CDatabase::showConnectionError();
+    if (PHP_SAPI === 'cli') { fwrite(STDERR, $e->getMessage() . "\n"); exit(1); }
+    die();
+}
 $APPLICATION = new CMain();
 
 \Bitrix\Main\Localization\Loc::loadMessages(__FILE__);

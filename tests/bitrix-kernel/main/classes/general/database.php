@@ -21,6 +21,13 @@ class CDatabase
         $this->DBLogin = $c->getLogin();
     }
     public function connection() { return Application::getConnection(); }
+    public static function showConnectionError()
+    {
+        if (PHP_SAPI !== 'cli' && !headers_sent()) http_response_code(500);
+        $f = $_SERVER['DOCUMENT_ROOT'] . BX_ROOT . '/php_interface/dbconn_error.php';
+        if (is_file($f)) include $f;
+        else echo 'Error connecting to database. Please try again later.';
+    }
     public function Query($strSql, $bIgnoreErrors = false, $error_position = '', $arOptions = [])
     {
         try {
