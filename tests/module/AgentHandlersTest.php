@@ -284,4 +284,18 @@ final class AgentHandlersTest extends ModuleTestCase
         $this->assertFileExists($endpoint);
         self::agentName();
     }
+
+    public function testAnUpgradeFromAVersionWithoutTheModuleTablesCreatesThem(): void
+    {
+        if (!self::mayDestroyData()) {
+            $this->markTestSkipped('the module was installed on this site before the suite');
+        }
+        $connection = \Bitrix\Main\Application::getConnection();
+        $connection->queryExecute('DROP TABLE b_conduit_worker');
+        \Bitrix\Main\Config\Option::delete(self::MODULE, ['name' => 'module_tables_version']);
+        $this->assertFalse(self::tableExists('b_conduit_worker'));
+        \Conduit\Integration\Module::ensureSchema(); // what include.php runs on the first hit after the upgrade
+        $this->assertTrue(self::tableExists('b_conduit_worker'));
+        $this->assertTrue(self::tableExists('b_conduit_webhook_event'));
+    }
 }

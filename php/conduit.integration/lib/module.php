@@ -71,7 +71,8 @@ final class Module
             return;
         }
         $recorded = (int) self::getDbOption(self::SCHEMA_OPTION, '0');
-        if ($recorded >= \Conduit\Store::SCHEMA_VERSION) {
+        $moduleTables = (int) self::getDbOption(Storage\ModuleTables::VERSION_OPTION, '0');
+        if ($recorded >= \Conduit\Store::SCHEMA_VERSION && $moduleTables >= Storage\ModuleTables::VERSION) {
             return;
         }
         try {

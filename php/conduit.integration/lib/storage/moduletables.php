@@ -3,6 +3,7 @@
 namespace Conduit\Integration\Storage;
 
 use Bitrix\Main\Application;
+use Conduit\Integration\Module;
 use Conduit\Integration\Orm\WebhookEventTable;
 use Conduit\Integration\Orm\WorkerTable;
 
@@ -17,6 +18,9 @@ final class ModuleTables
 {
     /** Without the b_conduit_ prefix. */
     public const TABLES = ['webhook_event', 'worker'];
+    /** Version of these tables' definitions; Module::ensureSchema() creates them after an upgrade. */
+    public const VERSION = 1;
+    public const VERSION_OPTION = 'module_tables_version';
 
     private function __construct()
     {
@@ -62,6 +66,7 @@ final class ModuleTables
             PRIMARY KEY (`ID`),
             KEY `IX_CONDUIT_WORKER_HEARTBEAT` (`HEARTBEAT_AT`)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+        Module::setDbOption(self::VERSION_OPTION, (string) self::VERSION);
     }
 
     /** @return list<string> full table names */
@@ -76,5 +81,6 @@ final class ModuleTables
         foreach (self::tableNames() as $table) {
             $connection->queryExecute('DROP TABLE IF EXISTS `' . $table . '`');
         }
+        Module::deleteDbOption(self::VERSION_OPTION);
     }
 }

@@ -70,5 +70,6 @@ final class Schema
             $connection->queryExecute('DROP TABLE IF EXISTS `' . $table . '`');
         }
         Module::deleteDbOption(Module::SCHEMA_OPTION);
+        Module::deleteDbOption(ModuleTables::VERSION_OPTION);
     }
 }
