@@ -1,7 +1,7 @@
 <?php
 /**
- * The module's admin menu (Services → Conduit). Issue 11 adds the request log, queue,
- * webhook events and dashboard pages here.
+ * The module's admin menu (Services → Conduit): dashboard, request log, queue, webhook
+ * events, status and settings.
  */
 
 use Bitrix\Main\Localization\Loc;
@@ -24,6 +24,28 @@ $aMenu = [
     'page_icon' => 'sys_page_icon',
     'items_id' => 'menu_conduit_integration',
     'items' => [
+        [
+            'text' => Loc::getMessage('CONDUIT_MENU_DASHBOARD'),
+            'title' => Loc::getMessage('CONDUIT_MENU_DASHBOARD_TITLE'),
+            'url' => 'conduit_integration_dashboard.php?lang=' . LANGUAGE_ID,
+        ],
+        [
+            'text' => Loc::getMessage('CONDUIT_MENU_LOG'),
+            'title' => Loc::getMessage('CONDUIT_MENU_LOG_TITLE'),
+            'url' => 'conduit_integration_log.php?lang=' . LANGUAGE_ID,
+            'more_url' => ['conduit_integration_log.php'],
+        ],
+        [
+            'text' => Loc::getMessage('CONDUIT_MENU_QUEUE'),
+            'title' => Loc::getMessage('CONDUIT_MENU_QUEUE_TITLE'),
+            'url' => 'conduit_integration_queue.php?lang=' . LANGUAGE_ID,
+            'more_url' => ['conduit_integration_queue.php'],
+        ],
+        [
+            'text' => Loc::getMessage('CONDUIT_MENU_WEBHOOKS'),
+            'title' => Loc::getMessage('CONDUIT_MENU_WEBHOOKS_TITLE'),
+            'url' => 'conduit_integration_webhooks.php?lang=' . LANGUAGE_ID,
+        ],
         [
             'text' => Loc::getMessage('CONDUIT_MENU_STATUS'),
             'title' => Loc::getMessage('CONDUIT_MENU_STATUS_TITLE'),

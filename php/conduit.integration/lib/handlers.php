@@ -50,6 +50,8 @@ final class Handlers
 
     /** @var array<string, callable|string> */
     private static array $handlers = [];
+    /** @var array<string, string> manual job types => title */
+    private static array $manual = [];
     private static bool $eventSent = false;
 
     private function __construct()
@@ -60,9 +62,11 @@ final class Handlers
      * Sets the handler of a job type (replacing an earlier one).
      *
      * @param callable|string $handler a callable, "Class::method" or a class name
+     * @param array{manual?: bool, title?: string} $options manual: the admin dashboard offers a
+     *   "Run sync now" button for this type (a job with an empty payload), titled `title`
      * @throws HandlerException for a bad type or a value that cannot be a handler
      */
-    public static function register(string $type, callable|string $handler): void
+    public static function register(string $type, callable|string $handler, array $options = []): void
     {
         if (!preg_match(Settings::JOB_TYPE_PATTERN, $type)) {
             throw new HandlerException(self::msg('CONDUIT_HANDLERS_BAD_TYPE', ['#TYPE#' => $type]));
@@ -74,13 +78,31 @@ final class Handlers
             throw new HandlerException(self::msg('CONDUIT_HANDLERS_BAD_HANDLER', ['#TYPE#' => $type, '#HANDLER#' => $handler]));
         }
         self::$handlers[$type] = $handler;
+        if (!empty($options['manual'])) {
+            self::$manual[$type] = trim((string) ($options['title'] ?? '')) ?: $type;
+        } else {
+            unset(self::$manual[$type]);
+        }
+    }
+
+    /**
+     * The job types registered with `'manual' => true` (the dashboard's "Run sync now").
+     *
+     * @return array<string, string> type => title, sorted by type
+     */
+    public static function manual(): array
+    {
+        self::collect();
+        $manual = array_intersect_key(self::$manual, self::$handlers);
+        ksort($manual, SORT_STRING);
+        return $manual;
     }
 
     /** Removes the handler of a type; false when there was none. */
     public static function unregister(string $type): bool
     {
         $had = isset(self::$handlers[$type]);
-        unset(self::$handlers[$type]);
+        unset(self::$handlers[$type], self::$manual[$type]);
         return $had;
     }
 
@@ -163,6 +185,7 @@ final class Handlers
     public static function reset(): void
     {
         self::$handlers = [];
+        self::$manual = [];
         self::$eventSent = false;
     }
 
