@@ -23,6 +23,7 @@ mod cast;
 mod date;
 mod path;
 mod plan;
+pub mod stream;
 
 pub use cast::Rounding;
 pub use path::{Found, Path};

@@ -7,15 +7,22 @@
 //! the field's `default`/`required` rules decide what that means. A wildcard over a
 //! list yields its elements, over an object its values (in order); missing branches
 //! of a wildcard are left out, so `items[*].sku` is a list of the SKUs that exist.
+//! The two wildcard spellings differ on a value that is not a list: `.*` iterates an
+//! object's values (`prices.*`), `[*]` takes any other value as a one-element list
+//! ("one or many": XML-derived records and sloppy APIs give an object where a list
+//! of one was meant).
 
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Seg {
+pub(crate) enum Seg {
     /// An object key; on a list, a key made of digits is an index.
     Key(String),
     Index(usize),
+    /// `.*`: list elements or object values.
     Wild,
+    /// `[*]`: list elements; any other value is a list of one.
+    Each,
 }
 
 /// A compiled source path.
@@ -50,12 +57,16 @@ impl Path {
         Ok(Self { segs, text: text.to_owned() })
     }
 
+    pub(crate) fn segments(&self) -> &[Seg] {
+        &self.segs
+    }
+
     pub fn as_str(&self) -> &str {
         &self.text
     }
 
     pub fn has_wildcard(&self) -> bool {
-        self.segs.contains(&Seg::Wild)
+        self.segs.iter().any(|s| matches!(s, Seg::Wild | Seg::Each))
     }
 
     /// Whether the part before the first wildcard names a list or an object in
@@ -64,8 +75,10 @@ impl Path {
     pub fn anchor_exists(&self, root: &Value) -> bool {
         let mut cur = root;
         for seg in &self.segs {
-            if *seg == Seg::Wild {
-                return cur.is_array() || cur.is_object();
+            match seg {
+                Seg::Wild => return cur.is_array() || cur.is_object(),
+                Seg::Each => return true,
+                _ => {}
             }
             match step(seg, cur) {
                 Some(next) => cur = next,
@@ -102,7 +115,7 @@ fn parse_segment(raw: &str, segs: &mut Vec<Seg>) -> Result<(), String> {
         let open = stripped.rfind('[').ok_or("has a \"]\" without \"[\"")?;
         let inner = &stripped[open + 1..];
         brackets.push(match inner {
-            "*" => Seg::Wild,
+            "*" => Seg::Each,
             _ => Seg::Index(inner.parse::<usize>().map_err(|_| format!("has a bad index \"[{inner}]\" (use [N] or [*])"))?),
         });
         head = &stripped[..open];
@@ -168,6 +181,10 @@ fn collect<'a>(segs: &[Seg], cur: &'a Value, out: &mut Vec<&'a Value>) {
             Value::Object(m) => m.values().for_each(|v| collect(rest, v, out)),
             _ => {}
         },
+        Seg::Each => match cur {
+            Value::Array(a) => a.iter().for_each(|v| collect(rest, v, out)),
+            other => collect(rest, other, out),
+        },
         seg => {
             if let Some(next) = step(seg, cur) {
                 collect(rest, next, out);
@@ -208,6 +225,12 @@ mod tests {
         assert_eq!(one("nope[*]", &v), Some(json!([])));
         assert_eq!(one("[*]", &json!([1, 2])), Some(json!([1, 2])));
         assert_eq!(one("[*][*]", &json!([[1], [2, 3]])), Some(json!([1, 2, 3])));
+        // [*] takes a non-list as a list of one; .* iterates object values.
+        assert_eq!(one("m[*].p.v", &v), Some(json!([1])));
+        assert_eq!(one("a[*].b.0", &v), Some(json!([10])));
+        assert_eq!(one("[*]", &json!({"k": 1})), Some(json!([{"k": 1}])));
+        assert_eq!(one("a.*", &v), Some(json!([[10, {"c": 1}]])));
+        assert_eq!(one("x~1y[*]", &v), Some(json!([2])));
     }
 
     #[test]

@@ -204,7 +204,7 @@ impl Mapper {
     }
 
     /// The records a selector picks out of a document: with a wildcard (`items[*]`,
-    /// `[*]`) every match; without one, the elements of the list it names, or the one
+    /// `[*]`; `[*]` over an object picks that object) every match; without one, the elements of the list it names, or the one
     /// object it names. `None` when the selector names nothing (for a wildcard:
     /// when the list or object it iterates does not exist).
     pub fn select<'a>(selector: &Path, document: &'a Value) -> Option<Vec<&'a Value>> {

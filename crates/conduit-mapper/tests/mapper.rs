@@ -496,8 +496,9 @@ fn selector_picks_records() {
     assert_eq!(sel("one"), Some(1));
     assert_eq!(sel("nope"), None);
     assert_eq!(sel("nope[*]"), None, "a wildcard over nothing is not an empty list");
-    assert_eq!(sel("one.a[*]"), None, "nor over a scalar");
+    assert_eq!(sel("one.b.*"), None, "nor over a missing key");
     assert_eq!(sel("one.*"), Some(1));
+    assert_eq!(sel("one[*]"), Some(1), "[*] over an object: a list of one");
 }
 
 #[test]
