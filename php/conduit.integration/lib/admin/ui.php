@@ -299,7 +299,8 @@ final class Ui
 .conduit-pre{white-space:pre-wrap;word-break:break-all;max-height:420px;overflow:auto;background:#f7f7f7;border:1px solid #ddd;padding:8px;font:12px/1.4 monospace;margin:4px 0}
 .conduit-kv td{padding:3px 10px 3px 0;vertical-align:top}
 .conduit-filter td{padding:3px 8px 3px 0}
-.conduit-hint{color:#555;margin:6px 0 12px;max-width:900px}
+.conduit-hint{color:#555;margin:6px 0 12px;max-width:900px;text-align:left}
+.conduit-kv td:first-child{white-space:nowrap}.conduit-kv td{word-break:break-word;overflow-wrap:anywhere}
 .conduit-status-2{color:#2a7a2a}.conduit-status-3{color:#2a5a9a}.conduit-status-4{color:#b06000}.conduit-status-5,.conduit-status-e{color:#c02020;font-weight:bold}
 .conduit-chart{margin:0 16px 16px 0;display:inline-block;vertical-align:top;border:1px solid #e0e0e0;background:#fff;padding:6px}
 .conduit-chart h3{margin:0 0 4px;font-size:13px}
