@@ -451,6 +451,28 @@ final class MapperTest extends TestCase
         self::assertSame(str_repeat('Ё', 10), $out['TEXT']);
     }
 
+    public function testOneOrManyWildcard(): void
+    {
+        // `[*]` takes a single object as a list of one (XML-derived records), `.*` iterates object values.
+        $m = new Mapper(['fields' => ['IDS' => 'props.prop[*].id', 'VALS' => 'prices.*']]);
+        self::assertSame(['IDS' => ['a', 'b'], 'VALS' => [1, 2]], $m->map(['props' => ['prop' => [['id' => 'a'], ['id' => 'b']]], 'prices' => ['x' => 1, 'y' => 2]]));
+        self::assertSame(['IDS' => ['a'], 'VALS' => []], $m->map(['props' => ['prop' => ['id' => 'a']], 'prices' => []]));
+        self::assertSame([['ID' => 'one']], (new Mapper(['fields' => ['ID' => 'id']]))->mapJson('{"item": {"id": "one"}}', 'item[*]'));
+    }
+
+    public function testMapperCannotBeClonedOrSerialized(): void
+    {
+        $m = new Mapper(['fields' => ['a' => ['from' => 'a', 'callback' => static fn ($v) => $v]]]);
+        try {
+            clone $m;
+            self::fail('clone should fail');
+        } catch (\Error $e) {
+            self::assertStringContainsString('uncloneable', $e->getMessage());
+        }
+        $this->expectException(\Exception::class);
+        serialize($m);
+    }
+
     public function testNumericKeysComeBackAsPhpIntegers(): void
     {
         $out = self::one(['m' => 'm', '5' => ['const' => 'five']], ['m' => [10 => 'a', 20 => 'b']]);
