@@ -209,7 +209,7 @@ impl ClientConfig {
         let proxy = o.non_empty_string("proxy")?.map(str::to_owned);
         if let Some(p) = &proxy {
             url::Url::parse(p)
-                .map_err(|e| Error::config(format!("Option \"proxy\" must be a URL ({e}): \"{p}\" given.")))?;
+                .map_err(|e| Error::config(format!("Option \"proxy\" must be a URL ({e}): {} given.", shown_url(p))))?;
         }
 
         let user_agent = match o.header_value("user_agent", false)? {
@@ -335,14 +335,35 @@ pub(crate) fn check_header(option: &str, name: &str, value: &str) -> Result<(), 
     Ok(())
 }
 
+/// A URL for a message: a userinfo password masked, the query and fragment elided
+/// (either may hold a key), control characters escaped.
+fn shown_url(raw: &str) -> String {
+    let (head, elided) = match raw.find(['?', '#']) {
+        Some(i) => (&raw[..i], "…"),
+        None => (raw, ""),
+    };
+    let mut masked = crate::redact::mask_userinfo_passwords(head);
+    if !masked.contains("://") {
+        // Not even scheme://: whatever precedes an '@' may be a password.
+        if let Some(at) = masked.rfind('@') {
+            masked = format!("{}{}", crate::redact::REDACTED, &masked[at..]);
+        }
+    }
+    let mut shown = crate::options::quote_str(&masked);
+    if !elided.is_empty() {
+        shown.insert_str(shown.len() - 1, elided);
+    }
+    shown
+}
+
 fn parse_base_url(raw: &str) -> Result<url::Url, Error> {
     let url = url::Url::parse(raw)
-        .map_err(|e| Error::config(format!("baseUrl must be an absolute http(s) URL ({e}): \"{raw}\" given.")))?;
+        .map_err(|e| Error::config(format!("baseUrl must be an absolute http(s) URL ({e}): {} given.", shown_url(raw))))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(Error::config(format!("baseUrl must be an absolute http(s) URL: \"{raw}\" given.")));
+        return Err(Error::config(format!("baseUrl must be an absolute http(s) URL: {} given.", shown_url(raw))));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!("baseUrl must not have a query or fragment: \"{raw}\" given.")));
+        return Err(Error::config(format!("baseUrl must not have a query or fragment: {} given.", shown_url(raw))));
     }
     Ok(url)
 }
@@ -493,6 +514,19 @@ mod tests {
             assert!(message.contains(&format!("\"{name}\"")), "{name}: {message:?}");
             assert!(!message.contains("SECRET") && !message.contains('\n') && !message.contains('\r'), "{message:?}");
         }
+    }
+
+    #[test]
+    fn url_messages_never_quote_a_password_or_query() {
+        for (base, options) in [
+            ("ftp://u:SECRETPW@x/", json!({})),
+            ("https://u:SECRETPW@x/?apikey=SECRETQ", json!({})),
+            ("https://x", json!({"proxy": "::u:SECRETPW@/"})),
+        ] {
+            let message = err(base, options);
+            assert!(!message.is_empty() && !message.contains("SECRET"), "{message}");
+        }
+        assert!(err("https://x/?k=v", json!({})).contains("\"https://x/…\""));
     }
 
     #[test]

@@ -178,7 +178,12 @@ fn build_pool(t: &TransportConfig) -> Result<reqwest::Client, Error> {
     match &t.proxy {
         Some(p) => {
             let proxy = reqwest::Proxy::all(p.as_str())
-                .map_err(|e| Error::config(format!("Option \"proxy\" is not usable: {e}")))?;
+                .map_err(|e| {
+                    Error::config(format!(
+                        "Option \"proxy\" is not usable: {}",
+                        crate::redact::mask_userinfo_passwords(&crate::error::describe_chain(&e.without_url()))
+                    ))
+                })?;
             builder = builder.proxy(proxy);
         }
         // Predictable behaviour: no silent pickup of HTTP_PROXY from a web server's env.
