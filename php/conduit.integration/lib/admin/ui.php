@@ -71,6 +71,9 @@ final class Ui
         if ($s < 60) {
             return Loc::getMessage('CONDUIT_ADMIN_AGE_S', ['#S#' => $s]);
         }
+        if ($s < 3600 && $s % 60 === 0) {
+            return Loc::getMessage('CONDUIT_ADMIN_AGE_M0', ['#M#' => intdiv($s, 60)]);
+        }
         if ($s < 3600) {
             return Loc::getMessage('CONDUIT_ADMIN_AGE_M', ['#M#' => intdiv($s, 60), '#S#' => $s % 60]);
         }
@@ -292,7 +295,7 @@ final class Ui
     {
         return '<style>
 .conduit-cards{display:flex;flex-wrap:wrap;gap:12px;margin:0 0 16px}
-.conduit-card{border:1px solid #d0d7d8;border-radius:4px;padding:10px 14px;min-width:170px;background:#fff}
+.conduit-card{border:1px solid #d0d7d8;border-radius:4px;padding:10px 14px;width:215px;background:#fff;box-sizing:border-box}
 .conduit-card b{display:block;font-size:20px;margin:4px 0}
 .conduit-card small{color:#555}
 .conduit-ok{border-left:5px solid #3c9a3c}.conduit-warn{border-left:5px solid #e0a000}.conduit-bad{border-left:5px solid #d03030}.conduit-none{border-left:5px solid #aaa}
@@ -302,7 +305,7 @@ final class Ui
 .conduit-hint{color:#555;margin:6px 0 12px;max-width:900px;text-align:left}
 .conduit-kv td:first-child{white-space:nowrap}.conduit-kv td{word-break:break-word;overflow-wrap:anywhere}
 .conduit-status-2{color:#2a7a2a}.conduit-status-3{color:#2a5a9a}.conduit-status-4{color:#b06000}.conduit-status-5,.conduit-status-e{color:#c02020;font-weight:bold}
-.conduit-chart{margin:0 16px 16px 0;display:inline-block;vertical-align:top;border:1px solid #e0e0e0;background:#fff;padding:6px}
+.conduit-chart{margin:0 12px 12px 0;display:inline-block;vertical-align:top;border:1px solid #e0e0e0;background:#fff;padding:6px}
 .conduit-chart h3{margin:0 0 4px;font-size:13px}
 .conduit-actions form{display:inline}
 .conduit-nav a,.conduit-nav span{margin-right:4px}

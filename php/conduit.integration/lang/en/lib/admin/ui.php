@@ -12,3 +12,4 @@ $MESS['CONDUIT_ADMIN_FILTER_DATE'] = 'The filter "#FIELD#" was ignored: enter a 
 $MESS['CONDUIT_ADMIN_NAV_PAGE'] = 'Page #PAGE#:';
 $MESS['CONDUIT_ADMIN_NAV_TOTAL'] = 'Total: #COUNT#';
 $MESS['CONDUIT_ADMIN_NAV_TOTAL_MORE'] = 'Total: more than #COUNT# (not counted further, narrow the filter)';
+$MESS['CONDUIT_ADMIN_AGE_M0'] = '#M# min';

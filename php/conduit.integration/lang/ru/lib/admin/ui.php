@@ -12,3 +12,4 @@ $MESS['CONDUIT_ADMIN_FILTER_DATE'] = 'Фильтр «#FIELD#» не примен
 $MESS['CONDUIT_ADMIN_NAV_PAGE'] = 'Страница #PAGE#:';
 $MESS['CONDUIT_ADMIN_NAV_TOTAL'] = 'Всего: #COUNT#';
 $MESS['CONDUIT_ADMIN_NAV_TOTAL_MORE'] = 'Всего: больше #COUNT# (дальше не считаем, уточните фильтр)';
+$MESS['CONDUIT_ADMIN_AGE_M0'] = '#M# мин';
