@@ -106,7 +106,12 @@ impl ConduitThrow {
             std::mem::replace(&mut globals.fake_scope, std::ptr::from_ref(ce).cast_mut())
         };
         for (name, value) in self.properties {
-            let _ = obj.set_property(name, value);
+            // Declared properties only: a binding may attach a field the class does
+            // not have (`attempts` on a ConfigException), and a dynamic property is
+            // a deprecation notice on PHP 8.2.
+            if ce.properties_info.get(name).is_some() {
+                let _ = obj.set_property(name, value);
+            }
         }
         ExecutorGlobals::get_mut().fake_scope = previous_scope;
         obj.into_zval(false).ok()

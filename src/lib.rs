@@ -6,6 +6,7 @@
 // Shared plumbing.
 mod convert;
 mod exceptions;
+mod guard;
 mod info;
 mod php_options;
 
@@ -28,6 +29,7 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
         eprintln!("conduit: cannot register exception classes: {e}");
         return 1;
     }
+    guard::install();
     0
 }
 

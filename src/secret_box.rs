@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use conduit_security::secret_box::{self, CryptoError, KeyRing, KeySource, SecretBox};
-use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
@@ -12,7 +11,7 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
 use crate::webhook::config_exception;
 use crate::php_options::{
-    entries, mark_sensitive_parameter, opt_string, quote, reject_unknown, sentence, type_name,
+    entries, opt_string, quote, reject_unknown, sentence, type_name,
     Bytes, Key, StringReturn,
 };
 
@@ -31,9 +30,6 @@ pub struct PhpSecretBox(SecretBox);
 #[php_impl]
 impl PhpSecretBox {
     pub fn __construct(keyring: &ZendHashTable) -> PhpResult<Self> {
-        let ce = Self::get_metadata().ce();
-        mark_sensitive_parameter(ce, "__construct", 0);
-        mark_sensitive_parameter(ce, "encrypt", 0);
         key_ring_from_options(keyring).map(|ring| Self(SecretBox::new(ring)))
     }
 

@@ -6,13 +6,11 @@ use std::sync::Arc;
 
 use conduit_http::AttemptSink;
 use ext_php_rs::prelude::*;
-use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::convert::FromZval;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::Value;
 
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
-use crate::php_options::mark_sensitive_parameter;
 
 /// Maps a storage error: bad arguments → `ConfigException`, everything else
 /// (database down, job gone, lease lost) → `QueueException` with the reason.
@@ -74,7 +72,6 @@ impl PhpStore {
     /// `sqlite:///abs/path.db` or `mysql://user:pass@host:3306/db`. Connects on first use.
     /// @throws ConfigException for a bad DSN or option.
     pub fn __construct(dsn: String, options: Option<&ZendHashTable>) -> PhpResult<Self> {
-        mark_sensitive_parameter(Self::get_metadata().ce(), "__construct", 0);
         let options = array_to_options(options, &[])?;
         let options = conduit_store::StoreOptions::from_value(options.as_ref()).map_err(store_error)?;
         let store = conduit_store::Store::open(&dsn, options).map_err(store_error)?;

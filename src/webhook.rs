@@ -9,14 +9,13 @@ use conduit_security::webhook::{
 };
 use conduit_security::ConfigError;
 use ext_php_rs::boxed::ZBox;
-use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
 use crate::php_options::{
-    entries, mark_sensitive_parameter, opt_string, opt_uint, reject_unknown, sentence, type_name,
+    entries, opt_string, opt_uint, reject_unknown, sentence, type_name,
     ArrayReturn, Bytes, Key, StringReturn,
 };
 
@@ -44,7 +43,6 @@ pub struct PhpWebhookSecurity(WebhookVerifier);
 #[php_impl]
 impl PhpWebhookSecurity {
     pub fn __construct(config: &ZendHashTable) -> PhpResult<Self> {
-        mark_sensitive_parameter(Self::get_metadata().ce(), "__construct", 0);
         verifier_from_options(config).map(Self)
     }
 

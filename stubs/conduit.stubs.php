@@ -124,7 +124,7 @@ class ApiClient
      *   is returned); 'any' follows it without credentials, custom headers or a body
      * @throws ConfigException on any unknown or invalid option (out of range, CR/LF in a header)
      */
-    public function __construct(string $baseUrl, ?array $options = null) {}
+    public function __construct(#[\SensitiveParameter] string $baseUrl, #[\SensitiveParameter] ?array $options = null) {}
 
     /**
      * Sends a request and returns the decoded JSON body (objects as arrays).
@@ -138,14 +138,14 @@ class ApiClient
      * @throws CircuitOpenException when the breaker is open
      * @throws ConfigException on a bad option
      */
-    public function request(string $method, string $path, ?array $options = null): mixed {}
+    public function request(string $method, string $path, #[\SensitiveParameter] ?array $options = null): mixed {}
 
     /**
      * Sends a request and returns the whole response (2xx and 3xx; errors throw).
      *
      * @throws ApiException|RateLimitException|TransportException|TimeoutException|CircuitOpenException|ConfigException
      */
-    public function send(string $method, string $path, ?array $options = null): Response {}
+    public function send(string $method, string $path, #[\SensitiveParameter] ?array $options = null): Response {}
 
     /**
      * Sends requests concurrently and returns, in input order, a Response or the
@@ -156,7 +156,7 @@ class ApiClient
      * @return list<Response|ConduitException>
      * @throws ConfigException on a malformed request entry
      */
-    public function sendMany(array $requests, ?array $options = null): array {}
+    public function sendMany(#[\SensitiveParameter] array $requests, #[\SensitiveParameter] ?array $options = null): array {}
 
     /** The base URL as configured, a userinfo password masked like Response::getUrl(). */
     public function getBaseUrl(): string {}
@@ -168,7 +168,7 @@ class ApiClient
 /** A completed exchange. */
 class Response
 {
-    /** Responses come from ApiClient only: throws "You cannot instantiate this class from PHP." */
+    /** Responses come from ApiClient only: `new Response()` throws ConfigException. */
     public function __construct() {}
 
     public function getStatus(): int {}
@@ -364,7 +364,7 @@ final class WebhookSecurity
  */
 final class WebhookEvent
 {
-    /** Not constructible from PHP: events come from WebhookSecurity::verify() (calling new throws). */
+    /** Not constructible from PHP: events come from WebhookSecurity::verify() (calling new throws ConfigException). */
     private function __construct() {}
 
     /**
@@ -486,7 +486,7 @@ final class Store
      *                    #[\SensitiveParameter]: traces never show the password.
      * @throws ConfigException for a bad DSN or an unknown/invalid option.
      */
-    public function __construct(string $dsn, ?array $options = null) {}
+    public function __construct(#[\SensitiveParameter] string $dsn, ?array $options = null) {}
 
     /**
      * Applies pending schema migrations (versioned, idempotent, never drops anything).
@@ -566,7 +566,7 @@ final class SyncQueue
      * @return int the job id
      * @throws ConfigException|QueueException
      */
-    public function pushRequest(string $method, string $path, ?array $options = null): int {}
+    public function pushRequest(string $method, string $path, #[\SensitiveParameter] ?array $options = null): int {}
 
     /**
      * Leases up to $limit due jobs (1…1000): highest priority first, then the
@@ -685,7 +685,11 @@ final class SyncQueue
     public function stats(): array {}
 }
 
-/** A job as claim(), get() and list() return it. Times are Unix timestamps (float). */
+/**
+ * A job as claim(), get() and list() return it: a read-only snapshot of its row
+ * (writing or unsetting a property throws ConfigException; change jobs through
+ * SyncQueue). Times are Unix timestamps (float).
+ */
 final class Job
 {
     public int $id;
@@ -709,7 +713,7 @@ final class Job
     /** What ack() was given, or null. */
     public mixed $result;
 
-    /** Jobs come from SyncQueue only: throws "You cannot instantiate this class from PHP." */
+    /** Jobs come from SyncQueue only: `new Job()` throws ConfigException. */
     public function __construct() {}
 }
 
@@ -775,7 +779,7 @@ final class RequestLog
      *              for longer than log_drop_grace_s)
      * @throws ConfigException|QueueException
      */
-    public function record(array $entry, ?array $options = null): bool {}
+    public function record(#[\SensitiveParameter] array $entry, #[\SensitiveParameter] ?array $options = null): bool {}
 
     /**
      * @return array{accepted: int, written: int, dropped: int, pending: int, batches: int,

@@ -119,7 +119,7 @@ class ApiClient
      *   is returned); 'any' follows it without credentials, custom headers or a body
      * @throws ConfigException on any unknown or invalid option (out of range, CR/LF in a header)
      */
-    public function __construct(string $baseUrl, ?array $options = null) {}
+    public function __construct(#[\SensitiveParameter] string $baseUrl, #[\SensitiveParameter] ?array $options = null) {}
 
     /**
      * Sends a request and returns the decoded JSON body (objects as arrays).
@@ -133,14 +133,14 @@ class ApiClient
      * @throws CircuitOpenException when the breaker is open
      * @throws ConfigException on a bad option
      */
-    public function request(string $method, string $path, ?array $options = null): mixed {}
+    public function request(string $method, string $path, #[\SensitiveParameter] ?array $options = null): mixed {}
 
     /**
      * Sends a request and returns the whole response (2xx and 3xx; errors throw).
      *
      * @throws ApiException|RateLimitException|TransportException|TimeoutException|CircuitOpenException|ConfigException
      */
-    public function send(string $method, string $path, ?array $options = null): Response {}
+    public function send(string $method, string $path, #[\SensitiveParameter] ?array $options = null): Response {}
 
     /**
      * Sends requests concurrently and returns, in input order, a Response or the
@@ -151,7 +151,7 @@ class ApiClient
      * @return list<Response|ConduitException>
      * @throws ConfigException on a malformed request entry
      */
-    public function sendMany(array $requests, ?array $options = null): array {}
+    public function sendMany(#[\SensitiveParameter] array $requests, #[\SensitiveParameter] ?array $options = null): array {}
 
     /** The base URL as configured, a userinfo password masked like Response::getUrl(). */
     public function getBaseUrl(): string {}
@@ -163,7 +163,7 @@ class ApiClient
 /** A completed exchange. */
 class Response
 {
-    /** Responses come from ApiClient only: throws "You cannot instantiate this class from PHP." */
+    /** Responses come from ApiClient only: `new Response()` throws ConfigException. */
     public function __construct() {}
 
     public function getStatus(): int {}

@@ -81,7 +81,7 @@ final class WebhookSecurity
  */
 final class WebhookEvent
 {
-    /** Not constructible from PHP: events come from WebhookSecurity::verify() (calling new throws). */
+    /** Not constructible from PHP: events come from WebhookSecurity::verify() (calling new throws ConfigException). */
     private function __construct() {}
 
     /**

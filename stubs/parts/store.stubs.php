@@ -29,7 +29,7 @@ final class Store
      *                    #[\SensitiveParameter]: traces never show the password.
      * @throws ConfigException for a bad DSN or an unknown/invalid option.
      */
-    public function __construct(string $dsn, ?array $options = null) {}
+    public function __construct(#[\SensitiveParameter] string $dsn, ?array $options = null) {}
 
     /**
      * Applies pending schema migrations (versioned, idempotent, never drops anything).
@@ -109,7 +109,7 @@ final class SyncQueue
      * @return int the job id
      * @throws ConfigException|QueueException
      */
-    public function pushRequest(string $method, string $path, ?array $options = null): int {}
+    public function pushRequest(string $method, string $path, #[\SensitiveParameter] ?array $options = null): int {}
 
     /**
      * Leases up to $limit due jobs (1…1000): highest priority first, then the
@@ -228,7 +228,11 @@ final class SyncQueue
     public function stats(): array {}
 }
 
-/** A job as claim(), get() and list() return it. Times are Unix timestamps (float). */
+/**
+ * A job as claim(), get() and list() return it: a read-only snapshot of its row
+ * (writing or unsetting a property throws ConfigException; change jobs through
+ * SyncQueue). Times are Unix timestamps (float).
+ */
 final class Job
 {
     public int $id;
@@ -252,7 +256,7 @@ final class Job
     /** What ack() was given, or null. */
     public mixed $result;
 
-    /** Jobs come from SyncQueue only: throws "You cannot instantiate this class from PHP." */
+    /** Jobs come from SyncQueue only: `new Job()` throws ConfigException. */
     public function __construct() {}
 }
 
@@ -318,7 +322,7 @@ final class RequestLog
      *              for longer than log_drop_grace_s)
      * @throws ConfigException|QueueException
      */
-    public function record(array $entry, ?array $options = null): bool {}
+    public function record(#[\SensitiveParameter] array $entry, #[\SensitiveParameter] ?array $options = null): bool {}
 
     /**
      * @return array{accepted: int, written: int, dropped: int, pending: int, batches: int,
