@@ -38,6 +38,7 @@ pub struct ApiClient {
 /// What every attempt of one call sends, resolved and checked once per call
 /// (headers are built per attempt, as they are moved into the request).
 struct Prepared {
+    method: reqwest::Method,
     url: url::Url,
     body: bytes::Bytes,
 }
@@ -256,10 +257,21 @@ impl ApiClient {
     }
 
     fn prepare(&self, spec: &RequestSpec) -> Result<Prepared, Error> {
+        // A spec read back from a queue payload never went through `from_options`:
+        // a bad method is refused here, never silently sent as GET.
+        let method = reqwest::Method::from_bytes(spec.method.as_bytes())
+            .ok()
+            .filter(|m| !spec.method.is_empty() && m.as_str().bytes().all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_'))
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "HTTP method must be a token like GET or POST: {} given.",
+                    crate::options::quote_str(&spec.method)
+                ))
+            })?;
         let url = self.resolve_url(spec)?;
         // Fails here (ConfigException) rather than on the first attempt.
         self.build_headers(spec)?;
-        Ok(Prepared { url, body: bytes::Bytes::from(Self::body_bytes(spec)) })
+        Ok(Prepared { method, url, body: bytes::Bytes::from(Self::body_bytes(spec)) })
     }
 
     fn build_headers(&self, spec: &RequestSpec) -> Result<HeaderMap, Error> {
@@ -298,7 +310,7 @@ impl ApiClient {
         started_at: SystemTime,
     ) -> AttemptResult {
         let start = Instant::now();
-        let method = reqwest::Method::from_bytes(spec.method.as_bytes()).unwrap_or(reqwest::Method::GET);
+        let method = prepared.method.clone();
         let timeout = spec.timeout.unwrap_or(self.config.timeout);
         let headers = match self.build_headers(spec) {
             Ok(h) => h,

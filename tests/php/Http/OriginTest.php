@@ -133,8 +133,13 @@ final class OriginTest extends TestCase
             }
             // A payload pushed before this rule existed (or written by hand) is refused at delivery.
             $id = $queue->push('conduit.http', ['method' => 'GET', 'path' => '/%2e%2e/%2e%2e/echo', 'idempotency_key' => 'k-1'], ['max_attempts' => 1]);
+            // …and so is a method that is not a token (it used to go out as GET).
+            $badMethod = $queue->push('conduit.http', ['method' => "GE T\r\nX: 1", 'path' => '/fine', 'idempotency_key' => 'k-2'], ['max_attempts' => 1]);
             $before = count(MockApi::other()->requests('/'));
             $queue->runDeliveries($this->client('bearer'), ['limit' => 10]);
+            self::assertSame('failed', $queue->get($badMethod)->status);
+            self::assertStringContainsString('ConfigException: HTTP method must be a token like GET or POST: "GE T\\r\\nX: 1" given.', (string) $queue->get($badMethod)->lastError);
+            self::assertSame([], MockApi::get()->requests('/api/fine'));
             $job = $queue->get($id);
             self::assertSame('failed', $job->status, 'refused, not retried');
             self::assertStringContainsString('ConfigException: Path "/%2e%2e/%2e%2e/echo" would leave the base URL', (string) $job->lastError);
