@@ -18,7 +18,7 @@ use ext_php_rs::types::{ZendCallable, ZendHashTable, Zval};
 use ext_php_rs::zend::ExecutorGlobals;
 use serde_json::{Map, Value};
 
-use crate::convert::{is_list, json_to_zval, zval_to_json};
+use crate::convert::{json_to_zval, zval_to_json};
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
 use crate::php_options::{entries, quote, ArrayReturn, Bytes, Key};
 
@@ -36,6 +36,8 @@ pub struct PhpMapper {
     plan: Mapper,
     /// The spec's `callback` callables, by index; kept alive by this object.
     callbacks: Vec<Zval>,
+    /// The record keys the spec reads (`None`: all): only these are converted.
+    roots: Option<Vec<String>>,
 }
 
 #[php_impl]
@@ -44,12 +46,13 @@ impl PhpMapper {
         let mut callbacks = Vec::new();
         let json = spec_to_json(spec, &mut callbacks)?;
         let plan = Mapper::compile(&json).map_err(|e| config_error(format!("{e}.")))?;
-        Ok(Self { plan, callbacks })
+        let roots = plan.root_keys();
+        Ok(Self { plan, callbacks, roots })
     }
 
     /// Maps one record; throws `MappingException` listing every problem.
     pub fn map(&self, record: &ZendHashTable) -> PhpResult<ArrayReturn> {
-        let json = record_to_json(record).map_err(|errors| mapping_exception(&[(None, errors)], 1))?;
+        let json = record_to_json(record, self.roots.as_deref()).map_err(|errors| mapping_exception(&[(None, errors)], 1))?;
         match self.run(&json) {
             Ok(v) => Ok(ArrayReturn(json_to_zval(&v))),
             Err(Failure::Invalid(errors)) => Err(mapping_exception(&[(None, errors)], 1)),
@@ -64,7 +67,7 @@ impl PhpMapper {
         let mut failed: Vec<(Option<Key>, Vec<MappingError>)> = Vec::new();
         for (key, value) in entries(records) {
             let result = match value.array() {
-                Some(ht) => record_to_json(ht).map_err(Failure::Invalid).and_then(|json| self.run(&json)),
+                Some(ht) => record_to_json(ht, self.roots.as_deref()).map_err(Failure::Invalid).and_then(|json| self.run(&json)),
                 None => Err(Failure::Invalid(vec![MappingError::with_quoted(
                     "",
                     "invalid_type",
@@ -305,9 +308,23 @@ fn utf8_key(key: &Key, at: &str) -> PhpResult<String> {
 // ---------------------------------------------------------------------------
 // Records: PHP array → JSON, every non-UTF-8 string reported
 
-fn record_to_json(record: &ZendHashTable) -> Result<Value, Vec<MappingError>> {
+/// Converts a record; with `roots`, only those top-level keys (what the spec reads:
+/// the rest of the record is neither converted nor checked).
+fn record_to_json(record: &ZendHashTable, roots: Option<&[String]>) -> Result<Value, Vec<MappingError>> {
     let mut errors = Vec::new();
-    let value = array_to_json(record, "", 0, &mut errors);
+    let value = match roots {
+        Some(keys) => {
+            let mut out = Map::with_capacity(keys.len());
+            for key in keys {
+                if let Some(v) = record.get(key.as_str()) {
+                    let value = value_to_json(v, "", key, 0, &mut errors);
+                    out.insert(key.clone(), value);
+                }
+            }
+            Value::Object(out)
+        }
+        None => array_to_json(record, "", 0, &mut errors),
+    };
     if errors.is_empty() {
         Ok(value)
     } else {
@@ -328,44 +345,67 @@ fn array_to_json(ht: &ZendHashTable, path: &str, depth: usize, errors: &mut Vec<
         errors.push(MappingError::with_quoted(path, "too_deep", format!("is nested deeper than {MAX_DEPTH} levels (a recursive array?)"), None));
         return Value::Null;
     }
-    if is_list(ht) {
-        let items = entries(ht);
-        let mut out = Vec::with_capacity(items.len());
-        for (i, (_, v)) in items.into_iter().enumerate() {
-            out.push(value_to_json(v, &child(path, &i.to_string()), depth, errors));
-        }
-        return Value::Array(out);
-    }
-    let mut out = Map::new();
-    for (key, v) in entries(ht) {
-        let name = match key.to_utf8() {
-            Some(n) => n,
+    // One pass: values are converted as they come; whether the array is a list
+    // (keys 0, 1, 2… in order) is known at the end.
+    let mut items: Vec<(String, Value)> = Vec::with_capacity(ht.len());
+    let mut is_list = true;
+    let mut iter = ht.iter();
+    while let Some((key, v)) = iter.next_zval() {
+        let name = match key.long() {
+            Some(i) => {
+                if is_list && usize::try_from(i).ok() != Some(items.len()) {
+                    is_list = false;
+                }
+                i.to_string()
+            }
             None => {
-                errors.push(MappingError::with_quoted(path, "invalid_utf8", "has a key that is not valid UTF-8", Some(key.quoted())));
-                continue;
+                is_list = false;
+                match key.zend_str().map(|k| k.as_str()) {
+                    Some(Ok(k)) => k.to_owned(),
+                    _ => {
+                        let bytes = key.zend_str().map(|k| k.as_bytes().to_vec()).unwrap_or_default();
+                        errors.push(MappingError::with_quoted(path, "invalid_utf8", "has a key that is not valid UTF-8", Some(quote(&bytes))));
+                        continue;
+                    }
+                }
             }
         };
-        let value = value_to_json(v, &child(path, &name), depth, errors);
-        out.insert(name, value);
+        let value = value_to_json(v, path, &name, depth, errors);
+        items.push((name, value));
     }
-    Value::Object(out)
+    if is_list {
+        return Value::Array(items.into_iter().map(|(_, v)| v).collect());
+    }
+    Value::Object(items.into_iter().collect())
 }
 
-fn value_to_json(zv: &Zval, path: &str, depth: usize, errors: &mut Vec<MappingError>) -> Value {
+/// One value of the array at `parent`, under `name` (paths are built only for
+/// errors and nested arrays).
+fn value_to_json(zv: &Zval, parent: &str, name: &str, depth: usize, errors: &mut Vec<MappingError>) -> Value {
     let zv = zv.dereference();
     if let Some(s) = zv.zend_str() {
         return match s.as_str() {
             Ok(s) => Value::String(s.to_owned()),
             Err(_) => {
-                errors.push(MappingError::with_quoted(path, "invalid_utf8", "is not valid UTF-8", Some(quote(s.as_bytes()))));
+                errors.push(MappingError::with_quoted(child(parent, name), "invalid_utf8", "is not valid UTF-8", Some(quote(s.as_bytes()))));
                 Value::Null
             }
         };
     }
-    if let Some(ht) = zv.array() {
-        return array_to_json(ht, path, depth.saturating_add(1), errors);
+    if let Some(b) = zv.bool() {
+        return Value::Bool(b);
     }
-    match zval_to_json(zv, path) {
+    if let Some(i) = zv.long() {
+        return Value::Number(i.into());
+    }
+    if zv.is_null() {
+        return Value::Null;
+    }
+    if let Some(ht) = zv.array() {
+        return array_to_json(ht, &child(parent, name), depth.saturating_add(1), errors);
+    }
+    let path = child(parent, name);
+    match zval_to_json(zv, &path) {
         Ok(v) => v,
         Err(message) => {
             errors.push(MappingError::with_quoted(path, "invalid_type", message, None));

@@ -57,6 +57,16 @@ impl Path {
         Ok(Self { segs, text: text.to_owned() })
     }
 
+    /// The record key the path starts with (`items` for `items[*].sku`); `None` when
+    /// it starts with a wildcard (it reads every key).
+    pub fn root_key(&self) -> Option<String> {
+        match self.segs.first()? {
+            Seg::Key(k) => Some(k.clone()),
+            Seg::Index(i) => Some(i.to_string()),
+            Seg::Wild | Seg::Each => None,
+        }
+    }
+
     pub(crate) fn segments(&self) -> &[Seg] {
         &self.segs
     }

@@ -158,6 +158,46 @@ impl Mapper {
         Ok(Self { fields, omit_null, callbacks: total })
     }
 
+    /// The top-level record keys the spec reads, in first-use order, or `None` when
+    /// it needs the whole record (a path starting with a wildcard, or a callback that
+    /// receives the record). A caller converting records from another representation
+    /// (PHP arrays) can convert only these keys: the result maps the same.
+    pub fn root_keys(&self) -> Option<Vec<String>> {
+        let mut keys = Vec::new();
+        self.collect_roots(&mut keys).then_some(keys)
+    }
+
+    fn collect_roots(&self, keys: &mut Vec<String>) -> bool {
+        let push = |p: &Path, keys: &mut Vec<String>| match p.root_key() {
+            Some(k) => {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+                true
+            }
+            None => false,
+        };
+        for field in &self.fields {
+            if field.callback.is_some() {
+                return false;
+            }
+            let ok = match &field.source {
+                Source::Path(p) => push(p, keys),
+                Source::Current => field.sub.as_ref().is_some_and(|sub| sub.collect_roots(keys)),
+                Source::Const(_) => true,
+                Source::Template(pieces) => pieces.iter().all(|piece| match piece {
+                    Piece::Text(_) => true,
+                    Piece::Value(p) => push(p, keys),
+                }),
+                Source::Concat(paths, _) => paths.iter().all(|p| push(p, keys)),
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
     /// Maps one record; a spec with callbacks needs [`Mapper::map_with`].
     ///
     /// # Errors

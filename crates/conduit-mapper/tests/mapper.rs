@@ -570,6 +570,21 @@ fn spec_errors_name_the_spec_path() {
 }
 
 #[test]
+fn root_keys() {
+    let keys = |spec: Value| mapper(spec).root_keys();
+    assert_eq!(
+        keys(json!({"fields": {
+            "a": "x.y", "b": {"from": "items[*].sku"}, "c": {"template": "{first} {x.z}"}, "d": {"concat": ["last", "0"]},
+            "e": {"const": 1}, "f": {"fields": {"g": "inner"}}, "h": {"from": "sub", "fields": {"i": {"from": "deep", "callback": 0}}}, "b2": "items.0",
+        }})),
+        Some(vec!["x", "items", "first", "last", "0", "inner", "sub"].into_iter().map(String::from).collect())
+    );
+    assert_eq!(keys(json!({"fields": {"a": "[*].x"}})), None, "a wildcard root reads everything");
+    assert_eq!(keys(json!({"fields": {"a": {"from": "a", "callback": 0}}})), None, "a callback gets the whole record");
+    assert_eq!(keys(json!({"fields": {"n": {"fields": {"a": {"from": "a", "callback": 0}}}}})), None, "…also from a same-record sub-spec");
+}
+
+#[test]
 fn compiled_mapper_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Mapper>();

@@ -299,12 +299,16 @@ final class MapperTest extends TestCase
 
     public function testInvalidUtf8IsAMappingErrorNotACrash(): void
     {
-        $m = new Mapper(['fields' => ['name' => ['from' => 'name', 'truncate' => 2], 'tags' => 'tags']]);
-        $errors = self::errorsOf(fn () => $m->map(['name' => "ab\xff\xfe", 'tags' => ['ok', "\xc3\x28"], 'deep' => ['x' => ["\x80"]]]));
-        self::assertSame([['name', 'invalid_utf8'], ['tags.1', 'invalid_utf8'], ['deep.x.0', 'invalid_utf8']], self::reasons($errors));
+        $m = new Mapper(['fields' => ['name' => ['from' => 'name', 'truncate' => 2], 'tags' => 'tags', 'deep' => 'deep.x']]);
+        $errors = self::errorsOf(fn () => $m->map(['name' => "ab\xff\xfe", 'tags' => ['ok', "\xc3\x28"], 'deep' => ['x' => ["\x80"], "k\xff" => 1]]));
+        self::assertSame([['name', 'invalid_utf8'], ['tags.1', 'invalid_utf8'], ['deep.x.0', 'invalid_utf8'], ['deep', 'invalid_utf8']], self::reasons($errors));
         self::assertSame('"ab\\xff\\xfe"', $errors[0]['value']);
-        $errors = self::errorsOf(fn () => $m->map(["bad\xff" => 1]));
-        self::assertSame('invalid_utf8', $errors[0]['reason']);
+        self::assertSame('"k\\xff"', $errors[3]['value']);
+        // Keys the spec does not read are neither converted nor checked…
+        self::assertSame(['name' => 'ok', 'tags' => null, 'deep' => null], $m->map(['name' => 'ok', "bad\xff" => "\xff", 'unused' => "\xfe"]));
+        // …unless the spec reads the whole record (a root wildcard or a callback).
+        $all = new Mapper(['fields' => ['all' => '[*]']]);
+        self::assertSame('invalid_utf8', self::errorsOf(fn () => $all->map(["bad\xff" => 1]))[0]['reason']);
         // Binary JSON input to mapJson: invalid_json, not a crash.
         $errors = self::errorsOf(fn () => $m->mapJson("[{\"name\": \"a\xff\"}]", '[*]'));
         self::assertSame('invalid_json', $errors[0]['reason']);
@@ -312,11 +316,11 @@ final class MapperTest extends TestCase
 
     public function testUnsupportedValuesInRecords(): void
     {
-        $m = new Mapper(['fields' => ['a' => 'a']]);
+        $m = new Mapper(['fields' => ['a' => 'a', 'b' => 'b']]);
         $errors = self::errorsOf(fn () => $m->map(['a' => NAN, 'b' => static fn () => 1]));
         self::assertSame([['a', 'invalid_type'], ['b', 'invalid_type']], self::reasons($errors));
-        $r = ['x' => 1];
-        $r['self'] = &$r;
+        $r = ['a' => 1];
+        $r['b'] = &$r;
         self::assertSame('too_deep', self::errorsOf(fn () => $m->map($r))[0]['reason']);
         // JsonSerializable objects are serialized.
         $obj = new class () implements \JsonSerializable {
@@ -325,7 +329,7 @@ final class MapperTest extends TestCase
                 return ['k' => 'v'];
             }
         };
-        self::assertSame(['a' => ['k' => 'v']], $m->map(['a' => $obj]));
+        self::assertSame(['a' => ['k' => 'v'], 'b' => null], $m->map(['a' => $obj]));
     }
 
     // ---- errors -----------------------------------------------------------------
