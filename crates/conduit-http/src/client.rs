@@ -479,7 +479,7 @@ impl ApiClient {
                 });
             }
             let cross_origin = next.origin() != self.config.base_url.origin();
-            if !cross_origin && next.password().is_none() && self.config.base_url.password().is_some() {
+            if !cross_origin && !left_origin && next.password().is_none() && self.config.base_url.password().is_some() {
                 // reqwest took the base URL's userinfo off the URL it reports; on the
                 // base origin the userinfo credential goes along, as the headers do.
                 let _ = next.set_username(self.config.base_url.username());

@@ -186,6 +186,19 @@ final class OriginTest extends TestCase
         self::assertSame('per-request', $first['headers']['x-request-custom']);
     }
 
+    /** @dataProvider authTypes */
+    public function testCredentialsStayDroppedWhenARedirectComesBack(string $auth): void
+    {
+        $p = MockApi::prefix();
+        $mock = MockApi::get();
+        $mock->script("/api$p/go", [['status' => 302, 'headers' => ['Location' => MockApi::other()->url("$p/bounce")]]], null, true);
+        MockApi::other()->script("$p/bounce", [['status' => 302, 'headers' => ['Location' => $mock->url("/api$p/back")]]], null, true);
+        $r = $this->client($auth, ['redirects' => 'any'])->send('GET', "$p/go");
+        self::assertSame(200, $r->getStatus());
+        self::assertCleanArrival(MockApi::other()->requests("$p/bounce")[0]);
+        self::assertCleanArrival($mock->requests("/api$p/back")[0]);
+    }
+
     public function testAnyPolicyNeverResendsABodyToAnotherOrigin(): void
     {
         $p = MockApi::prefix();
