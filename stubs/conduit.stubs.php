@@ -469,7 +469,8 @@ final class SecretBox
  * connection per process, rebuilt after fork()).
  *
  * Options (all optional):
- * - `table_prefix` (string, default "conduit_"; the Bitrix module uses "b_conduit_");
+ * - `table_prefix` (string, default "conduit_"; the Bitrix module uses "b_conduit_"):
+ *   empty, or a letter or `_` then letters, digits or `_`, at most 32 bytes;
  * - SQLite: `busy_timeout_s` (5.0), `synchronous` ("full" | "normal", default "full");
  * - MariaDB: `pool_size` (4), `connect_timeout_s` (5.0), `io_timeout_s` (30.0);
  * - request-log writer: `log_batch_size` (100), `log_flush_interval_s` (0.2),

@@ -16,7 +16,7 @@ use crate::backend::sqlite::{SqliteBackend, SqliteSettings};
 use crate::backend::Backend;
 use crate::dsn::Dsn;
 use crate::error::{Error, Result};
-use crate::options::{secs_to_ms, OptionReader};
+use crate::options::{quote, secs_to_ms, OptionReader};
 use crate::process;
 use crate::request_log::writer::{LogWriter, WriterOptions, WriterStats};
 use crate::request_log::LogRow;
@@ -74,6 +74,26 @@ impl Default for StoreOptions {
     }
 }
 
+/// The one rule for table prefixes, the same on both engines: empty, or a letter or
+/// `_` followed by letters, digits or `_`, at most 32 bytes in all. A leading digit
+/// is refused because SQLite reads an unquoted `1xjobs` as a number (and MariaDB
+/// accepts it), so such a prefix would only fail later, in `migrate()`.
+///
+/// # Errors
+/// `Config` naming the option and quoting the value.
+pub fn check_table_prefix(prefix: &str) -> Result<()> {
+    let mut chars = prefix.chars();
+    let first_ok = chars.next().is_none_or(|c| c.is_ascii_alphabetic() || c == '_');
+    if prefix.len() > 32 || !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(Error::config(format!(
+            "Store::__construct(): option \"table_prefix\" must be empty or start with a letter or underscore \
+             followed by letters, digits or underscores, at most 32 in all; got {}",
+            quote(&Value::String(prefix.to_string()))
+        )));
+    }
+    Ok(())
+}
+
 impl StoreOptions {
     /// Reads the PHP options array.
     ///
@@ -83,11 +103,7 @@ impl StoreOptions {
         let r = OptionReader::new("Store::__construct()", options, STORE_OPTION_KEYS)?;
         let mut o = StoreOptions::default();
         if let Some(prefix) = r.string("table_prefix", 64)? {
-            if prefix.len() > 32 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return Err(Error::config(format!(
-                    "Store::__construct(): option \"table_prefix\" must be at most 32 letters, digits or underscores, got \"{prefix}\""
-                )));
-            }
+            check_table_prefix(&prefix)?;
             o.table_prefix = prefix;
         }
         if let Some(s) = r.number("busy_timeout_s", 0.0, 3600.0, "a number of seconds from 0 to 3600")? {
@@ -159,6 +175,7 @@ impl Store {
     /// `Config` for a bad DSN.
     pub fn open(dsn: &str, options: StoreOptions) -> Result<Self> {
         let parsed = Dsn::parse(dsn)?;
+        check_table_prefix(&options.table_prefix)?;
         let key = format!("{}\u{0}{:?}", dsn.trim(), options);
         Ok(Self { inner: Arc::new(Inner { dsn: parsed, options, key }) })
     }

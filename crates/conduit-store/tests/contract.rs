@@ -340,6 +340,29 @@ mod contract {
         assert!(Queue::new(store.clone(), Some(&json!({"dedupe_window_s": -5}))).is_err());
     }
 
+    pub fn table_prefixes_follow_one_rule(_: &Store, dsn: &str) {
+        // Accepted at construction means migrate() and the queue work, on both engines.
+        for prefix in ["", "_", "x", "_1", "a1_", "B_conduit_", "Z_____________________________31"] {
+            let store = Store::open(dsn, StoreOptions { table_prefix: prefix.into(), ..StoreOptions::default() })
+                .unwrap_or_else(|e| panic!("{prefix:?} refused: {e}"));
+            store.migrate().unwrap_or_else(|e| panic!("{prefix:?} passed construction but not migrate(): {e}"));
+            let q = queue(&store, json!({}));
+            let id = q.push("t", &json!(1), Some(&json!({"dedupe_key": "k", "group_key": "g"}))).unwrap().id;
+            assert_eq!(q.claim(1, None).unwrap()[0].id, id, "{prefix:?}");
+        }
+        // Refused at construction, never later, with the option named and the value quoted.
+        let long = "a".repeat(33);
+        for prefix in ["1x", "9", "0_", "x-y", "x y", "é", "x'", "x`", "x;", long.as_str()] {
+            for err in [
+                Store::open(dsn, StoreOptions { table_prefix: prefix.into(), ..StoreOptions::default() }).unwrap_err(),
+                StoreOptions::from_value(Some(&json!({"table_prefix": prefix}))).unwrap_err(),
+            ] {
+                assert!(err.is_config(), "{prefix:?}: {err}");
+                assert!(err.message().contains("\"table_prefix\"") && err.message().contains(&format!("{:?}", prefix).replace("\\'", "'")), "{prefix:?}: {err}");
+            }
+        }
+    }
+
     pub fn groups_run_one_at_a_time_in_push_order(store: &Store, _: &str) {
         let q = queue(store, json!({"backoff_base_s": 0, "backoff_max_s": 0}));
         let g1 = q.push("t", &json!("g1"), Some(&json!({"group_key": "order:1", "priority": 5}))).unwrap().id;
@@ -743,6 +766,7 @@ macro_rules! all_contract_tests {
             group_keys_are_exact,
             types_and_error_filter_are_exact,
             dedupe_window_covers_finished_jobs,
+            table_prefixes_follow_one_rule,
             groups_run_one_at_a_time_in_push_order,
             priorities_then_due_time,
             delays_and_run_at,

@@ -332,6 +332,21 @@ final class QueueSemanticsTest extends StoreTestCase
         }
     }
 
+    public function testTablePrefixesAreCheckedAtConstructionWithOneRule(): void
+    {
+        foreach (['1x', '9conduit_', 'x-y', "x'", str_repeat('a', 33)] as $prefix) {
+            try {
+                new Store($this->db->dsn, ['table_prefix' => $prefix]);
+                self::fail("table_prefix '$prefix' passed construction");
+            } catch (ConfigException $e) {
+                self::assertStringContainsString('option "table_prefix"', $e->getMessage());
+                self::assertStringContainsString('"' . substr($prefix, 0, 20), $e->getMessage(), 'the value is quoted');
+            }
+        }
+        $ok = new Store($this->db->dsn, ['table_prefix' => '_x1_']);
+        self::assertSame(Store::SCHEMA_VERSION, $ok->migrate(), 'what construction accepts, migrate() accepts');
+    }
+
     public function testSchemaIsVersionedAndUpgradesInPlace(): void
     {
         $other = new Store($this->db->dsn, ['table_prefix' => 'b_conduit_']);

@@ -92,6 +92,30 @@ final class RequestLogTest extends StoreTestCase
         self::assertSame(20, $log->count());
     }
 
+    public function testAnOversizedHeaderSetKeepsWholeEntriesAndANote(): void
+    {
+        $log = new RequestLog($this->store);
+        // 4.5 MiB of headers: over the 4 MiB a record keeps.
+        $headers = [];
+        for ($i = 0; $i < 576; $i++) {
+            $headers["X-Header-$i"] = str_repeat('v', 8192);
+        }
+        self::assertTrue($log->record(['method' => 'GET', 'url' => 'http://h/x', 'request_headers' => $headers]));
+        $log->flush();
+        [$row] = $log->list();
+        $kept = $row['request_headers'];
+        self::assertNotSame([], $kept, 'the header set reads back (it used to come back as [])');
+        self::assertArrayHasKey('conduit-headers-dropped', $kept);
+        self::assertMatchesRegularExpression('/^\d+ of 576 headers dropped/', $kept['conduit-headers-dropped']);
+        unset($kept['conduit-headers-dropped']);
+        self::assertGreaterThan(400, count($kept));
+        foreach ($kept as $name => $value) {
+            self::assertSame(str_repeat('v', 8192), $value, "$name is whole");
+        }
+        $raw = $this->db->rawRows('conduit_request_log')[0]['request_headers'];
+        self::assertIsArray(json_decode($raw, true, 512, JSON_THROW_ON_ERROR));
+    }
+
     public function testShutdownFlushLosesNothing(): void
     {
         // The child queues 500 records with a 30 s flush interval and exits at once:

@@ -75,9 +75,46 @@ fn clip_bytes(s: &str, max: usize) -> String {
     s[..end].to_string()
 }
 
+/// The name of the entry that says headers were dropped.
+pub const HEADERS_DROPPED_NOTE: &str = "Conduit-Headers-Dropped";
+
+/// A header set as a JSON list of `[name, value]` pairs, at most [`MAX_BODY_BYTES`]:
+/// always valid JSON. Whole entries that do not fit are dropped (never cut in the
+/// middle, which would leave text that reads back as no headers at all), and a last
+/// `[HEADERS_DROPPED_NOTE, "…"]` entry says how many.
 fn headers_json(headers: &[(String, String)]) -> String {
-    let pairs: Vec<[&str; 2]> = headers.iter().map(|(n, v)| [n.as_str(), v.as_str()]).collect();
-    clip_bytes(&serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into()), MAX_BODY_BYTES)
+    headers_json_within(headers, MAX_BODY_BYTES)
+}
+
+fn headers_json_within(headers: &[(String, String)], max: usize) -> String {
+    // Room for the note: its text is under 200 bytes.
+    let budget = max.saturating_sub(256);
+    let mut out = String::from("[");
+    let mut dropped = 0usize;
+    for (name, value) in headers {
+        let entry = serde_json::to_string(&[name.as_str(), value.as_str()]).unwrap_or_default();
+        // 2: the comma before and the closing bracket.
+        if entry.is_empty() || out.len() + entry.len() + 2 > budget {
+            dropped += 1;
+            continue;
+        }
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&entry);
+    }
+    if dropped > 0 {
+        let note = format!(
+            "{dropped} of {} headers dropped: the header set is over the {max}-byte limit of a log record",
+            headers.len()
+        );
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(&[HEADERS_DROPPED_NOTE, note.as_str()]).unwrap_or_default());
+    }
+    out.push(']');
+    out
 }
 
 pub(crate) fn ms_since_epoch(t: SystemTime) -> i64 {
@@ -440,6 +477,33 @@ mod tests {
         assert_eq!(s.endpoints[0].p99_ms, 99.0);
         assert_eq!(s.endpoints[1].errors, 2);
         assert!((s.endpoints[1].error_rate - 2.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn oversized_header_sets_drop_whole_entries_and_stay_valid_json() {
+        // 4 MiB of headers (the reported case): 512 headers of 8 KiB, plus a huge one first.
+        let mut headers = vec![("X-Huge".to_string(), "h".repeat(5 * 1024 * 1024))];
+        headers.extend((0..512).map(|i| (format!("X-H{i}"), format!("\"{}\u{e9}", "v".repeat(8 * 1024)))));
+        let json = headers_json(&headers);
+        assert!(json.len() <= MAX_BODY_BYTES, "{}", json.len());
+        let back: Vec<(String, String)> = serde_json::from_str(&json).expect("valid JSON");
+        let (note_name, note) = back.last().unwrap();
+        assert_eq!(note_name, HEADERS_DROPPED_NOTE);
+        let kept = back.len() - 1;
+        assert!(kept > 400, "most headers are kept: {kept}");
+        assert!(note.starts_with(&format!("{} of 513 headers dropped", 513 - kept)), "{note}");
+        // Every kept entry is whole.
+        for (i, (name, value)) in back[..kept].iter().enumerate() {
+            assert_eq!(name, &format!("X-H{i}"));
+            assert_eq!(value.len(), 8 * 1024 + 3);
+        }
+        // Small sets are unchanged; a limit smaller than any entry keeps only the note.
+        let small = vec![("A".to_string(), "1".to_string()), ("B".to_string(), "2".to_string())];
+        assert_eq!(headers_json(&small), r#"[["A","1"],["B","2"]]"#);
+        assert_eq!(headers_json(&[]), "[]");
+        let only_note: Vec<(String, String)> = serde_json::from_str(&headers_json_within(&small, 260)).unwrap();
+        assert_eq!(only_note.len(), 1);
+        assert!(only_note[0].1.starts_with("2 of 2 headers dropped"));
     }
 
     #[test]
