@@ -156,11 +156,14 @@ impl PhpApiClient {
         match response.json() {
             Ok(value) => Ok(json_to_zval(&value)),
             Err(message) => {
+                // Like every error response, scrubbed of the client's credentials.
+                let redactor = &self.client.config().redactor;
+                let body = redactor.scrub_literal_bytes(&response.body);
                 let mut throw = ConduitThrow::new(ExceptionClass::Api, format!("HTTP {} from {} {}: {message}", response.status, response.method, response.url))
                     .code(i64::from(response.status))
                     .with("statusCode", i64::from(response.status))
-                    .with("responseBody", bytes_to_zval(&response.body))
-                    .with("responseHeaders", headers_to_array(&response.headers));
+                    .with("responseBody", bytes_to_zval(body.as_deref().unwrap_or(&response.body)))
+                    .with("responseHeaders", headers_to_array(&redactor.headers(&response.headers)));
                 throw = throw.with("attempts", i64::from(response.attempts));
                 Err(throw.into())
             }

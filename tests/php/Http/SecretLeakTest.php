@@ -148,6 +148,21 @@ final class SecretLeakTest extends TestCase
         }
     }
 
+    /** request() on a 2xx body that is not JSON throws with the body: scrubbed too. */
+    public function testNonJsonSuccessBodyInTheExceptionIsScrubbed(): void
+    {
+        $p = MockApi::prefix();
+        MockApi::get()->script("/api$p/text", [['status' => 200, 'headers' => ['X-Echo' => self::TOKEN], 'body' => 'not json: ' . self::TOKEN]]);
+        try {
+            (new ApiClient(MockApi::get()->url('/api'), self::authOptions('bearer')))->request('GET', "$p/text");
+            self::fail('expected ApiException');
+        } catch (\Conduit\ApiException $e) {
+            self::assertStringContainsString('not valid JSON', $e->getMessage());
+            self::assertExceptionClean('bearer', $e, 'ApiException');
+            self::assertSame('not json: [REDACTED]', $e->getResponseBody());
+        }
+    }
+
     /** @dataProvider cases */
     public function testNoCredentialInAnyMessageTraceLogOrJob(string $auth, string $failure): void
     {
