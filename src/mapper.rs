@@ -10,6 +10,7 @@
 //! reported as a `MappingException` with reason `invalid_utf8` and the input path,
 //! never converted lossily.
 
+use conduit_mapper::stream::{RecordStream, StreamFormat};
 use conduit_mapper::{CallOut, CallOutError, MapError, Mapper, MappingError, Path};
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
@@ -95,6 +96,11 @@ impl PhpMapper {
     /// Returns the mapped records as a list.
     pub fn map_json(&self, json: Bytes<'_>, selector: String) -> PhpResult<ArrayReturn> {
         let path = Path::parse(&selector).map_err(|e| config_error(format!("Selector \"{selector}\" {e}.")))?;
+        // A selector ending in its only wildcard streams: one record in memory at a
+        // time instead of the whole document tree. Other selectors parse the document.
+        if let Ok(stream) = RecordStream::new(StreamFormat::Json, &selector, std::io::Cursor::new(json.0.to_vec())) {
+            return self.map_stream(stream, &selector);
+        }
         let document: Value = serde_json::from_slice(json.0).map_err(|e| {
             let err = MappingError::with_quoted("", "invalid_json", format!("is not valid JSON: {e}"), None);
             mapping_exception(&[(None, vec![err])], 1)
@@ -103,30 +109,73 @@ impl PhpMapper {
             let err = MappingError::with_quoted(selector.clone(), "not_found", "selects nothing in the document", None);
             return Err(mapping_exception(&[(None, vec![err])], 1));
         };
-        let mut out = ZendHashTable::with_capacity(u32::try_from(records.len()).unwrap_or(u32::MAX));
-        let mut failed: Vec<(Option<Key>, Vec<MappingError>)> = Vec::new();
-        for (i, record) in records.iter().enumerate() {
-            let key = Key::Int(i64::try_from(i).unwrap_or(i64::MAX));
-            let result = if record.is_object() {
-                self.run(record)
-            } else {
-                Err(Failure::Invalid(vec![MappingError::new("", "invalid_type", "is not an object", Some(record))]))
-            };
-            match result {
-                Ok(v) if failed.is_empty() => {
-                    let _ = out.push(json_to_zval(&v));
-                }
-                Ok(_) => {}
-                Err(Failure::Invalid(errors)) => failed.push((Some(key), errors)),
-                Err(Failure::Aborted) => return Err(aborted()),
-            }
+        let mut out = MappedList::new(records.len());
+        for record in records {
+            out.add(self, record)?;
         }
-        if !failed.is_empty() {
-            return Err(mapping_exception(&failed, records.len()));
+        out.finish()
+    }
+}
+
+/// The output and failures of `mapJson()`, record by record.
+struct MappedList {
+    out: ZBox<ZendHashTable>,
+    failed: Vec<(Option<Key>, Vec<MappingError>)>,
+    seen: usize,
+}
+
+impl MappedList {
+    fn new(capacity: usize) -> Self {
+        Self { out: ZendHashTable::with_capacity(u32::try_from(capacity).unwrap_or(u32::MAX)), failed: Vec::new(), seen: 0 }
+    }
+
+    fn add(&mut self, mapper: &PhpMapper, record: &Value) -> PhpResult<()> {
+        let key = Key::Int(i64::try_from(self.seen).unwrap_or(i64::MAX));
+        self.seen = self.seen.saturating_add(1);
+        let result = if record.is_object() {
+            mapper.run(record)
+        } else {
+            Err(Failure::Invalid(vec![MappingError::new("", "invalid_type", "is not an object", Some(record))]))
+        };
+        match result {
+            Ok(v) if self.failed.is_empty() => {
+                let _ = self.out.push(json_to_zval(&v));
+            }
+            Ok(_) => {}
+            Err(Failure::Invalid(errors)) => self.failed.push((Some(key), errors)),
+            Err(Failure::Aborted) => return Err(aborted()),
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> PhpResult<ArrayReturn> {
+        if !self.failed.is_empty() {
+            return Err(mapping_exception(&self.failed, self.seen));
         }
         let mut zv = Zval::new();
-        zv.set_hashtable(out);
+        zv.set_hashtable(self.out);
         Ok(ArrayReturn(zv))
+    }
+}
+
+impl PhpMapper {
+    fn map_stream(&self, mut stream: RecordStream, selector: &str) -> PhpResult<ArrayReturn> {
+        let mut out = MappedList::new(0);
+        loop {
+            let batch = stream.next_batch(1000).map_err(|e| {
+                let (path, record) = if e.reason == "not_found" { (selector.to_string(), None) } else { (String::new(), Some(Key::Int(i64::try_from(e.record).unwrap_or(i64::MAX)))) };
+                let reason = if e.reason == "not_found" { "not_found" } else { "invalid_json" };
+                let message = if e.reason == "not_found" { "selects nothing in the document".to_string() } else { e.message.clone() };
+                let total = usize::try_from(e.record.saturating_add(1)).unwrap_or(usize::MAX);
+                mapping_exception(&[(record, vec![MappingError::with_quoted(path, reason, message, None)])], total)
+            })?;
+            if batch.is_empty() {
+                return out.finish();
+            }
+            for record in &batch {
+                out.add(self, record)?;
+            }
+        }
     }
 }
 

@@ -433,6 +433,11 @@ final class MapperTest extends TestCase
         self::assertSame('invalid_json', self::errorsOf(fn () => $m->mapJson('{"items": [', 'items[*]'))[0]['reason']);
         $errors = self::errorsOf(fn () => $m->mapJson('{"items": [{"qty": 1}, 5, {"qty": "x"}]}', 'items[*]'));
         self::assertSame([[1, 'invalid_type'], [2, 'invalid_int']], array_map(null, array_column($errors, 'record'), array_column($errors, 'reason')));
+        // Wildcard selectors stream: a syntax error mid-array names the record it broke.
+        $errors = self::errorsOf(fn () => $m->mapJson('{"items": [{"sku": "A"}, {"sku": "B"}, {"sku" "C"}]}', 'items[*]'));
+        self::assertSame([[2, 'invalid_json']], array_map(null, array_column($errors, 'record'), array_column($errors, 'reason')));
+        $big = '{"meta": {"skip": "' . str_repeat('x', 1_000_000) . '"}, "items": [' . implode(',', array_fill(0, 50_000, '{"sku": "S", "qty": "1"}')) . ']}';
+        self::assertCount(50_000, $m->mapJson($big, 'items[*]'));
         $this->expectException(ConfigException::class);
         $m->mapJson('[]', 'a..b');
     }
