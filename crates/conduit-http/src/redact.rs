@@ -70,6 +70,9 @@ impl Redactor {
         let mut out: Option<Vec<u8>> = None;
         for secret in &self.literals {
             let needle = secret.as_bytes();
+            if needle.is_empty() {
+                continue;
+            }
             let haystack = out.as_deref().unwrap_or(bytes);
             if !haystack.windows(needle.len()).any(|w| w == needle) {
                 continue;
