@@ -11,7 +11,7 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
 use crate::webhook::config_exception;
 use crate::php_options::{
-    entries, opt_string, quote, reject_unknown, sentence, type_name,
+    entries, opt_string, reject_unknown, sentence, type_name,
     Bytes, Key, StringReturn,
 };
 
@@ -99,14 +99,18 @@ fn key_ring_from_options(options: &ZendHashTable) -> PhpResult<KeyRing> {
     for (key, entry) in entries(keys) {
         // PHP stores the key '2024' as the integer 2024: integer keys are ids too.
         let id = match &key {
-            Key::Str(bytes) => String::from_utf8(bytes.clone()).map_err(|_| {
-                config_error(format!(
-                    "Key id {} must be 1 to 64 characters of A-Z a-z 0-9 . _ -.",
-                    key.quoted()
-                ))
-            })?,
-            Key::Int(n) => n.to_string(),
+            Key::Str(bytes) => bytes.clone(),
+            Key::Int(n) => n.to_string().into_bytes(),
         };
+        // Checked before anything names it: a key pasted where the id goes must not
+        // come back in a message.
+        if !secret_box::valid_key_id(&id) {
+            return Err(config_error(sentence(&format!(
+                "{} (the id is not shown: it may be key material)",
+                secret_box::invalid_key_id_message(&id)
+            ))));
+        }
+        let id = String::from_utf8(id).unwrap_or_default();
         let id = id.as_str();
         builder = builder.key(id, key_source(id, entry)?);
     }
@@ -156,8 +160,8 @@ fn key_source<'a>(id: &str, entry: &'a Zval) -> PhpResult<KeySource<'a>> {
         _ => {
             let path = std::str::from_utf8(text).map_err(|_| {
                 config_error(format!(
-                    "Key \"{id}\": \"key_file\" must be a UTF-8 path: {} given.",
-                    quote(text)
+                    "Key \"{id}\": \"key_file\" must be a UTF-8 path: {} bytes that are not UTF-8 given (not shown).",
+                    text.len()
                 ))
             })?;
             KeySource::File(Path::new(path))

@@ -56,6 +56,8 @@ impl PhpWebhookSecurity {
     ) -> PhpResult<PhpWebhookEvent> {
         let header_set = collect_headers(&self.0, headers);
         let now = now.unwrap_or_else(webhook::unix_now);
+        // The same range sign() accepts: a bad $now is the caller's error, not the sender's.
+        webhook::check_timestamp("$now", now).map_err(config_exception)?;
         self.0
             .verify(rawBody.0, &header_set, now)
             .map(PhpWebhookEvent::new)

@@ -201,9 +201,9 @@ final class SecretBoxTest extends TestCase
         yield 'key not base64' => [['keys' => ['k1' => ['key' => '***']]], '"key" is not valid base64'];
         yield 'short site secret' => [['keys' => ['k1' => ['site_secret' => 'abc']]], 'at least 16 bytes'];
         yield 'missing key file' => [['keys' => ['k1' => ['key_file' => '/nonexistent/conduit.key']]], 'cannot read key file "/nonexistent/conduit.key"'];
-        yield 'bad key id' => [['keys' => ['k:1' => $key]], 'Key id must be 1 to 64 characters'];
+        yield 'bad key id' => [['keys' => ['k:1' => $key]], 'Key id must be 1 to 64 characters of A-Z a-z 0-9 . _ -: a 3-byte id with other characters given (the id is not shown: it may be key material).'];
         yield 'several keys, no primary' => [['keys' => ['a' => $key, 'b' => $key]], 'say which one encrypts with "primary"'];
-        yield 'unknown primary' => [['keys' => ['a' => $key], 'primary' => 'b'], 'Primary key "b" is not in the key ring (keys: "a").'];
+        yield 'unknown primary' => [['keys' => ['a' => $key], 'primary' => 'b'], 'The "primary" key id (1 bytes, not shown) is not in the key ring (keys: "a").'];
     }
 
     /** @dataProvider badOptionsProvider */
@@ -211,6 +211,7 @@ final class SecretBoxTest extends TestCase
     {
         try {
             new SecretBox($options);
+            self::fail('no exception for ' . $expected);
         } catch (ConfigException $e) {
             self::assertStringContainsString($expected, $e->getMessage());
             self::assertStringNotContainsString(base64_encode(str_repeat('k', 32)), $e->getMessage());
@@ -244,12 +245,38 @@ final class SecretBoxTest extends TestCase
         $previous = ini_set('zend.exception_ignore_args', '0');
         try {
             new SecretBox(['keys' => ['k1' => ['key' => $key]], 'primary' => 'nope']);
+            self::fail('an unknown primary did not throw');
         } catch (ConfigException $e) {
             $trace = print_r($e->getTrace(), true) . $e->getTraceAsString();
             self::assertStringNotContainsString($key, $trace);
             self::assertInstanceOf(\SensitiveParameterValue::class, $e->getTrace()[0]['args'][0]);
         } finally {
             ini_set('zend.exception_ignore_args', (string) $previous);
+        }
+    }
+
+    public function testNoMessageQuotesAValueThatMayBeAKey(): void
+    {
+        $key = SecretBox::generateKey();
+        $raw = random_bytes(32);
+        $cases = [
+            'key as primary' => ['keys' => ['k1' => $key], 'primary' => $key],
+            'key as id' => ['keys' => [$key => $key]],
+            'raw key as id' => ['keys' => [$raw => $key]],
+            'key-shaped id' => ['keys' => [rtrim(strtr($key, '+/', '-_'), '=') . '!' => $key]],
+            'raw key as key_file' => ['keys' => ['k1' => ['key_file' => "\xff" . $raw]]],
+            'raw key as key' => ['keys' => ['k1' => ['key' => $raw]]],
+            'key as site_secret (short)' => ['keys' => ['k1' => ['site_secret' => substr($key, 0, 10)]]],
+        ];
+        foreach ($cases as $what => $options) {
+            try {
+                new SecretBox($options);
+                self::fail("$what did not throw");
+            } catch (ConfigException $e) {
+                foreach ([$key, rtrim($key, '='), substr($key, 0, 10), $raw, rtrim(strtr($key, '+/', '-_'), '=')] as $secret) {
+                    self::assertStringNotContainsString($secret, $e->getMessage(), $what);
+                }
+            }
         }
     }
 

@@ -324,6 +324,7 @@ final class WebhookSecurityTest extends TestCase
         $previous = ini_set('zend.exception_ignore_args', '0');
         try {
             new WebhookSecurity(['scheme' => 'standard', 'secrets' => [$secret], 'tolerance_s' => 0]);
+            self::fail('tolerance_s 0 must be refused');
         } catch (ConfigException $e) {
             $trace = print_r($e->getTrace(), true) . $e->getTraceAsString();
             foreach ($needles as $needle) {
@@ -347,8 +348,63 @@ final class WebhookSecurityTest extends TestCase
 
     public function testEventCannotBeCreatedFromPhp(): void
     {
-        $this->expectException(\Throwable::class);
+        $this->expectException(ConfigException::class);
         new WebhookEvent();
+    }
+
+    public function testSignAndVerifyShareOneTimestampRange(): void
+    {
+        foreach ([self::standard(), new WebhookSecurity(['scheme' => 'stripe', 'secrets' => self::STRIPE_SECRET])] as $hooks) {
+            // The largest timestamp sign() accepts makes headers verify() accepts.
+            $headers = $hooks->sign(self::STD_BODY, null, 253402300799);
+            self::assertSame('253402300799', (string) $hooks->verify(self::STD_BODY, $headers, 253402300799)->getTimestamp());
+            foreach ([PHP_INT_MAX, 253402300800, -1, PHP_INT_MIN] as $bad) {
+                try {
+                    $hooks->sign(self::STD_BODY, null, $bad);
+                    self::fail("sign() took timestamp $bad");
+                } catch (ConfigException $e) {
+                    self::assertStringContainsString("from 0 to 253402300799: $bad given", $e->getMessage());
+                }
+                try {
+                    $hooks->verify(self::STD_BODY, $hooks->sign(self::STD_BODY, null, 0), $bad);
+                    self::fail("verify() took now $bad");
+                } catch (ConfigException $e) {
+                    self::assertStringContainsString('$now must be a Unix timestamp', $e->getMessage());
+                }
+            }
+        }
+    }
+
+    public function testBodiesNestedDeeperThanJsonDecodeAllowsAreRefusedByVerify(): void
+    {
+        $hooks = new WebhookSecurity(['scheme' => 'hmac', 'secrets' => ['s']]);
+        // json_decode($body, true) decodes 511 nested arrays and refuses 512.
+        $ok = str_repeat('[', 511) . str_repeat(']', 511);
+        self::assertNotNull(json_decode($ok, true));
+        self::assertIsArray($hooks->verify($ok, $hooks->sign($ok))->getPayload());
+        $deep = str_repeat('[', 512) . str_repeat(']', 512);
+        self::assertNull(json_decode($deep, true));
+        try {
+            $hooks->verify($deep, $hooks->sign($deep));
+            self::fail('a body json_decode cannot decode verified');
+        } catch (SignatureException $e) {
+            self::assertSame('malformed_json', $e->getReason());
+            self::assertSame(400, $e->getHttpStatus());
+        }
+    }
+
+    public function testStripeLooksAtSixteenSignaturesAtMost(): void
+    {
+        $hooks = new WebhookSecurity(['scheme' => 'stripe', 'secrets' => array_map(fn ($i) => "whsec_$i", range(1, 100))]);
+        $header = 't=' . self::STRIPE_TS . str_repeat(',v1=' . str_repeat('0', 64), 400000);
+        $started = microtime(true);
+        try {
+            $hooks->verify(self::STRIPE_BODY, ['Stripe-Signature' => $header], self::STRIPE_TS);
+            self::fail('verified');
+        } catch (SignatureException $e) {
+            self::assertSame('bad_signature', $e->getReason());
+        }
+        self::assertLessThan(0.5, microtime(true) - $started, '400,000 entries × 100 secrets cost 1.8 s before the cap');
     }
 
     public function testManyVerificationsKeepMemoryFlat(): void

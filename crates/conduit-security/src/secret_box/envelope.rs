@@ -25,7 +25,7 @@ pub(crate) struct Envelope<'a> {
 }
 
 /// Whether `id` can name a key: 1 to 64 of `A-Z a-z 0-9 . _ -`.
-pub(crate) fn valid_key_id(id: &[u8]) -> bool {
+pub fn valid_key_id(id: &[u8]) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id

@@ -216,6 +216,19 @@ impl fmt::Debug for KeyRingBuilder {
     }
 }
 
+/// What is wrong with a key id, without showing it: its length and whether it has
+/// characters outside `A-Z a-z 0-9 . _ -`.
+pub fn invalid_key_id_message(id: &[u8]) -> String {
+    let what = if id.is_empty() {
+        "an empty id".to_owned()
+    } else if id.len() > 64 {
+        format!("a {}-byte id", id.len())
+    } else {
+        format!("a {}-byte id with other characters", id.len())
+    };
+    format!("key id must be 1 to 64 characters of A-Z a-z 0-9 . _ -: {what} given")
+}
+
 impl KeyRingBuilder {
     fn fail(&mut self, error: ConfigError) {
         self.error.get_or_insert(error);
@@ -225,9 +238,10 @@ impl KeyRingBuilder {
     /// read now; the raw bytes are zeroized as soon as AES has expanded them.
     pub fn key(mut self, id: &str, source: KeySource<'_>) -> Self {
         if !valid_key_id(id.as_bytes()) {
+            // Never quoted: a misplaced key can sit where the id goes.
             self.fail(ConfigError::new(format!(
-                "key id must be 1 to 64 characters of A-Z a-z 0-9 . _ -: {} given",
-                quote(id.as_bytes())
+                "{} (the id is not shown: it may be key material)",
+                invalid_key_id_message(id.as_bytes())
             )));
             return self;
         }
@@ -272,11 +286,13 @@ impl KeyRingBuilder {
                 .iter()
                 .position(|k| &*k.id == id.as_str())
                 .ok_or_else(|| {
+                    // The configured ids are named; the given value is not (it may be
+                    // a key pasted into the wrong option).
                     let ids: Vec<String> =
                         self.keys.iter().map(|k| format!("\"{}\"", k.id)).collect();
                     ConfigError::new(format!(
-                        "primary key {} is not in the key ring (keys: {})",
-                        quote(id.as_bytes()),
+                        "the \"primary\" key id ({} bytes, not shown) is not in the key ring (keys: {})",
+                        id.len(),
                         ids.join(", ")
                     ))
                 })?,
@@ -379,7 +395,8 @@ mod tests {
             .unwrap_err();
         assert!(
             err.message()
-                .contains("\"zz\" is not in the key ring (keys: \"a\")"),
+                .contains("the \"primary\" key id (2 bytes, not shown) is not in the key ring (keys: \"a\")")
+                && !err.message().contains("zz"),
             "{err}"
         );
         assert!(KeyRing::builder().build().is_err());

@@ -34,10 +34,11 @@ use aes_gcm::aead::AeadInOut;
 use aes_gcm::{Nonce, Tag};
 use zeroize::Zeroizing;
 
-pub use envelope::{NONCE_LEN, TAG_LEN, VERSION_TAG};
+pub use envelope::{valid_key_id, NONCE_LEN, TAG_LEN, VERSION_TAG};
 pub use error::{CryptoError, CryptoReason};
 pub use keyring::{
-    generate_key, KeyRing, KeyRingBuilder, KeySource, KEY_LEN, MIN_SITE_SECRET_LEN,
+    generate_key, invalid_key_id_message, KeyRing, KeyRingBuilder, KeySource, KEY_LEN,
+    MIN_SITE_SECRET_LEN,
     SITE_SECRET_INFO,
 };
 

@@ -37,6 +37,7 @@ pub(crate) fn inspect(
             ),
         )
     })?;
+    check_depth(text.as_bytes())?;
     let mut de = serde_json::Deserializer::from_str(text);
     let found = Seed {
         type_fields,
@@ -46,6 +47,44 @@ pub(crate) fn inspect(
     .map_err(json_error)?;
     de.end().map_err(json_error)?;
     Ok(found)
+}
+
+/// The deepest nesting json_decode accepts at its default depth of 512
+/// (`PHP_JSON_PARSER_DEFAULT_DEPTH`; it counts one more than the brackets, so 511
+/// nested arrays/objects decode and 512 do not). `verify()` refuses anything
+/// deeper, so every body that verifies can be decoded by `getPayload()`.
+pub(crate) const MAX_DEPTH: usize = 511;
+
+/// Refuses nesting deeper than [`MAX_DEPTH`] arrays/objects, in one pass over the
+/// bytes (brackets inside strings do not count). Syntax is left to the parser.
+fn check_depth(body: &[u8]) -> Result<(), VerifyError> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(VerifyError::new(
+                        Reason::MalformedJson,
+                        format!("body nests arrays/objects deeper than {MAX_DEPTH} levels (json_decode's depth limit of 512)"),
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn json_error(err: serde_json::Error) -> VerifyError {

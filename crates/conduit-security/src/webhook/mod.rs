@@ -77,6 +77,25 @@ pub const MAX_TOLERANCE_S: u64 = 86_400;
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 1024 * 1024;
 /// Largest `max_body_bytes` accepted: 64 MiB.
 pub const MAX_BODY_BYTES_LIMIT: u64 = 64 * 1024 * 1024;
+/// The latest Unix timestamp accepted anywhere — a signed header, `sign()`'s
+/// timestamp or `verify()`'s `now`: 9999-12-31T23:59:59Z. The earliest is 0. One
+/// range for all three, so every header `sign()` makes is one `verify()` reads.
+pub const MAX_TIMESTAMP: i64 = 253_402_300_799;
+
+/// Checks a timestamp given by the caller (`sign()`'s, `verify()`'s `now`) against
+/// `0..=MAX_TIMESTAMP`.
+///
+/// # Errors
+/// A [`ConfigError`] naming `what` and quoting the value.
+pub fn check_timestamp(what: &str, timestamp: i64) -> Result<i64, ConfigError> {
+    if (0..=MAX_TIMESTAMP).contains(&timestamp) {
+        Ok(timestamp)
+    } else {
+        Err(ConfigError::new(format!(
+            "{what} must be a Unix timestamp from 0 to {MAX_TIMESTAMP}: {timestamp} given"
+        )))
+    }
+}
 /// Default JSON fields naming the event type, in priority order.
 pub const DEFAULT_EVENT_TYPE_FIELDS: [&str; 2] = ["type", "event"];
 /// Default signature header of the plain HMAC scheme.
@@ -447,13 +466,20 @@ impl WebhookVerifier {
     /// Checks one delivery; `now` is the current Unix time in seconds.
     ///
     /// # Errors
-    /// A [`VerifyError`] whose [`Reason`] says why the delivery was refused.
+    /// A [`VerifyError`] whose [`Reason`] says why the delivery was refused. A `now`
+    /// outside `0..=MAX_TIMESTAMP` refuses every delivery (`timestamp_too_new` below
+    /// 0, `timestamp_too_old` above); callers taking `now` from users should check
+    /// it first with [`check_timestamp`], as the PHP binding does.
     pub fn verify(
         &self,
         body: &[u8],
         headers: &HeaderSet<'_>,
         now: i64,
     ) -> Result<WebhookEvent, VerifyError> {
+        if let Err(e) = check_timestamp("now", now) {
+            let reason = if now < 0 { Reason::TimestampTooNew } else { Reason::TimestampTooOld };
+            return Err(VerifyError::new(reason, e.message().to_owned()));
+        }
         if body.len() > self.max_body_bytes {
             return Err(VerifyError::new(
                 Reason::BodyTooLarge,
@@ -525,6 +551,7 @@ impl WebhookVerifier {
         id: Option<&str>,
         timestamp: i64,
     ) -> Result<Vec<(String, String)>, ConfigError> {
+        check_timestamp("timestamp", timestamp)?;
         match &self.scheme {
             SchemeImpl::Standard(s) => s.sign(body, id, timestamp),
             SchemeImpl::Stripe(s) => s.sign(body, timestamp),
@@ -547,7 +574,7 @@ fn body_hash_id(body: &[u8]) -> String {
 }
 
 /// Parses a signed Unix timestamp: ASCII digits only (no sign, no fraction, no
-/// exponent), at most 18 of them so it fits an i64.
+/// exponent), from 0 to [`MAX_TIMESTAMP`].
 pub(crate) fn parse_timestamp(header: &str, value: &[u8]) -> Result<i64, VerifyError> {
     let digits_only =
         !value.is_empty() && value.len() <= 18 && value.iter().all(u8::is_ascii_digit);
@@ -555,6 +582,7 @@ pub(crate) fn parse_timestamp(header: &str, value: &[u8]) -> Result<i64, VerifyE
         std::str::from_utf8(value)
             .ok()
             .and_then(|s| s.parse::<i64>().ok())
+            .filter(|t| *t <= MAX_TIMESTAMP)
     } else {
         None
     };
@@ -562,7 +590,7 @@ pub(crate) fn parse_timestamp(header: &str, value: &[u8]) -> Result<i64, VerifyE
         VerifyError::new(
             Reason::MalformedHeader,
             format!(
-                "{header} must be a Unix timestamp in whole seconds: {} given",
+                "{header} must be a Unix timestamp in whole seconds from 0 to {MAX_TIMESTAMP}: {} given",
                 quote(value)
             ),
         )
@@ -590,6 +618,10 @@ pub(crate) fn generate_id() -> Result<String, ConfigError> {
     })?;
     Ok(format!("msg_{}", hex::encode(random)))
 }
+
+/// Signature entries examined per header, at most, by every scheme: a header
+/// stuffed with entries costs at most this many MAC or Ed25519 checks per secret.
+pub(crate) const MAX_SIGNATURE_ENTRIES: usize = 16;
 
 #[cfg(test)]
 mod tests;

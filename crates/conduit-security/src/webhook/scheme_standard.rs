@@ -26,7 +26,7 @@ pub(super) const HEADERS: [&str; 3] = ["webhook-id", "webhook-timestamp", "webho
 /// Signature entries examined per request. Rotation needs two or three; the cap
 /// keeps a header stuffed with `v1a` entries from costing one Ed25519
 /// verification each.
-const MAX_ENTRIES: usize = 16;
+const MAX_ENTRIES: usize = super::MAX_SIGNATURE_ENTRIES;
 
 pub(super) struct StandardWebhooks {
     /// `v1` keys (from `whsec_` secrets).

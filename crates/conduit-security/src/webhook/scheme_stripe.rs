@@ -3,7 +3,9 @@
 //! Signed content is `{t}.{body}`, HMAC-SHA256 keyed by the secret string as-is
 //! (`whsec_…` included, not base64-decoded). Only `v1` entries count: a header
 //! with nothing but `v0` fails. Signatures are lower-case hex, as Stripe writes
-//! them and its own libraries compare them.
+//! them and its own libraries compare them. At most the first 16
+//! ([`super::MAX_SIGNATURE_ENTRIES`]) `v1` entries are compared, as the standard
+//! scheme does: a header stuffed with entries cannot cost entries × secrets MACs.
 
 use std::fmt;
 
@@ -72,7 +74,10 @@ impl StripeSignature {
                     ));
                 }
                 b"t" => timestamp_text = Some(&item[eq + 1..]),
-                b"v1" => candidates.push(&item[eq + 1..]),
+                b"v1" if candidates.len() < super::MAX_SIGNATURE_ENTRIES => {
+                    candidates.push(&item[eq + 1..]);
+                }
+                b"v1" => {}
                 // v0 and future schemes are ignored, as Stripe's libraries do.
                 _ => {}
             }
@@ -114,11 +119,7 @@ impl StripeSignature {
         body: &[u8],
         timestamp: i64,
     ) -> Result<Vec<(String, String)>, ConfigError> {
-        if timestamp < 0 {
-            return Err(ConfigError::new(format!(
-                "timestamp must not be negative: {timestamp} given"
-            )));
-        }
+        super::check_timestamp("timestamp", timestamp)?;
         let timestamp_text = timestamp.to_string();
         let content: [&[u8]; 3] = [timestamp_text.as_bytes(), b".", body];
         let mut value = format!("t={timestamp_text}");

@@ -961,3 +961,97 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Limits: entries examined, nesting depth, one timestamp range
+// ---------------------------------------------------------------------------
+
+#[test]
+fn stripe_examines_at_most_sixteen_v1_entries() {
+    let mut builder = WebhookVerifier::builder(Scheme::Stripe);
+    for i in 0..100 {
+        builder = builder.secret(format!("whsec_{i}"));
+    }
+    let v = builder.build().unwrap();
+    let signed = v.sign(STRIPE_BODY, None, STRIPE_TS).unwrap();
+    let good = signed[0].1.split(",v1=").nth(1).unwrap().to_owned();
+    let bogus = format!(",v1={}", "0".repeat(64));
+    // The valid signature within the first 16 entries verifies...
+    let header = format!("t={STRIPE_TS}{}{}", bogus.repeat(15), format!(",v1={good}"));
+    let hs = headers(&v, &[("Stripe-Signature", header.as_str())]);
+    assert!(v.verify(STRIPE_BODY, &hs, STRIPE_TS).is_ok());
+    // ...the 17th is not looked at.
+    let header = format!("t={STRIPE_TS}{}{}", bogus.repeat(16), format!(",v1={good}"));
+    let hs = headers(&v, &[("Stripe-Signature", header.as_str())]);
+    assert_eq!(reason(v.verify(STRIPE_BODY, &hs, STRIPE_TS)), Reason::BadSignature);
+    // 400,000 entries × 100 secrets: bounded work (it took 1.8 s before the cap).
+    let header = format!("t={STRIPE_TS}{}", bogus.repeat(400_000));
+    let hs = headers(&v, &[("Stripe-Signature", header.as_str())]);
+    let started = std::time::Instant::now();
+    assert_eq!(reason(v.verify(STRIPE_BODY, &hs, STRIPE_TS)), Reason::BadSignature);
+    assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
+}
+
+fn nested(depth: usize) -> Vec<u8> {
+    let mut body = Vec::with_capacity(depth * 6 + 2);
+    for i in 0..depth {
+        body.extend_from_slice(if i % 2 == 0 { b"[" } else { b"{\"a\":" });
+    }
+    body.push(b'0');
+    for i in (0..depth).rev() {
+        body.extend_from_slice(if i % 2 == 0 { b"]" } else { b"}" });
+    }
+    body
+}
+
+#[test]
+fn bodies_nested_deeper_than_json_decode_allows_are_malformed_json() {
+    let v = github();
+    for (depth, ok) in [(100, true), (511, true), (512, false), (513, false), (100_000, false)] {
+        let body = nested(depth);
+        let signed = v.sign(&body, None, 0).unwrap();
+        let pairs: Vec<(&str, &str)> = signed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let result = v.verify(&body, &headers(&v, &pairs), 0);
+        if ok {
+            assert!(result.is_ok(), "depth {depth}: {result:?}");
+        } else {
+            let err = result.expect_err("too deep");
+            assert_eq!(err.reason(), Reason::MalformedJson, "depth {depth}");
+            assert!(err.message().contains("512"), "{}", err.message());
+        }
+    }
+    // Brackets inside strings do not count.
+    let body = format!("{{\"a\":\"{}\\\"{}\"}}", "[".repeat(600), "{".repeat(600));
+    let signed = v.sign(body.as_bytes(), None, 0).unwrap();
+    let pairs: Vec<(&str, &str)> = signed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert!(v.verify(body.as_bytes(), &headers(&v, &pairs), 0).is_ok());
+}
+
+#[test]
+fn sign_and_verify_share_one_timestamp_range() {
+    for v in [standard(), stripe(), github()] {
+        // Every timestamp sign() accepts makes headers verify() accepts at that time.
+        for ts in [0, 1, STD_TS, MAX_TIMESTAMP] {
+            let signed = v.sign(STD_BODY, None, ts).unwrap_or_else(|e| panic!("{ts}: {e}"));
+            let pairs: Vec<(&str, &str)> = signed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let result = v.verify(STD_BODY, &headers(&v, &pairs), ts);
+            assert!(result.is_ok(), "{:?} {ts}: {result:?}", v.scheme());
+        }
+        // Out of range: sign() refuses with a config error naming the value...
+        for ts in [-1, MAX_TIMESTAMP + 1, i64::MAX, i64::MIN] {
+            let err = v.sign(STD_BODY, None, ts).unwrap_err();
+            assert!(err.message().contains("timestamp") && err.message().contains(&ts.to_string()), "{err}");
+            // ...and verify() refuses the same values as `now`.
+            let signed = v.sign(STD_BODY, None, 0).unwrap();
+            let pairs: Vec<(&str, &str)> = signed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let err = v.verify(STD_BODY, &headers(&v, &pairs), ts).unwrap_err();
+            assert!(matches!(err.reason(), Reason::TimestampTooNew | Reason::TimestampTooOld), "{err:?}");
+            assert!(err.message().contains("now must be a Unix timestamp"), "{}", err.message());
+        }
+        assert!(check_timestamp("now", -1).is_err());
+    }
+    // A header beyond the range is malformed (it used to be accepted up to 18 digits).
+    let v = WebhookVerifier::builder(Scheme::Standard).secret(STD_SECRET).tolerance_s(MAX_TOLERANCE_S).build().unwrap();
+    let hs = std_headers(STD_ID, "253402300800", STD_SIG);
+    assert_eq!(reason(v.verify(STD_BODY, &hs, MAX_TIMESTAMP)), Reason::MalformedHeader);
+}
