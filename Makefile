@@ -6,7 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 EXT      := $(CURDIR)/target/release/libconduit.so
 PHP_EXT  := php -d extension=$(EXT)
 
-.PHONY: deps build test test-rust test-php test-fpm test-stubs demo bench bench-http bench-queue bench-crypto stubs clean install uninstall deb
+.PHONY: deps build test test-rust test-php test-fpm test-stubs demo bench bench-http bench-queue bench-crypto bench-admin stubs clean install uninstall deb
 
 deps:
 	@bash scripts/install-deps.sh
@@ -24,7 +24,7 @@ test-rust: deps
 demo: build
 	@bash scripts/demo.sh
 
-bench: bench-http bench-queue bench-crypto
+bench: bench-http bench-queue bench-crypto bench-admin
 
 bench-http: build
 	@bash bench/run.sh http
@@ -34,6 +34,9 @@ bench-queue: build
 
 bench-crypto: build
 	@bash bench/run.sh crypto
+
+bench-admin: build
+	@bash bench/run.sh admin
 
 # Regenerates nothing by hand: checks the stubs against the built extension.
 test-stubs: build

@@ -12,6 +12,7 @@ PACKAGES=(
   php-symfony-console                            # the module's Bitrix console commands (tests/module/ConsoleCommandsTest.php)
   mariadb-server mariadb-client                  # MySQL-backed store tests
   python3-yaml dpkg-dev                          # tests/docker/check.py parses compose.yaml; make deb (dpkg-shlibdeps)
+  chromium nodejs npm                            # tests/browser: the admin pages in headless Chromium (playwright-core, npm ci)
 )
 
 missing=()

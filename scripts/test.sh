@@ -31,6 +31,7 @@ step "PHPUnit (extension against the mock API)" "${PHP[@]}" /usr/bin/phpunit --c
 [ -x tests/run-store-tests.sh ] && step "Store/queue/log suites on SQLite and MariaDB" bash tests/run-store-tests.sh
 step "Bitrix test kernel: conformance + own tests" bash tests/bitrix-kernel/run.sh
 step "Bitrix module on the test kernel (MariaDB)" bash tests/module/run.sh
+step "Admin pages in headless Chromium" bash tests/browser/run.sh
 step "php-fpm: 4 workers, 400 FastCGI requests" bash tests/fpm/run.sh
 step "Stubs match the extension" "${PHP[@]}" tests/stubs/check-stubs.php stubs/conduit.stubs.php
 step "Docker files reference only existing files" python3 tests/docker/check.py

@@ -61,7 +61,10 @@ if (!ModuleManager::isModuleInstalled('conduit.integration')) {
         exit(1);
     }
 } else {
+    // installed by an earlier run: what a module update does (files, then the schema's new parts)
     CModule::CreateModuleObject('conduit.integration')->InstallFiles();
+    Loader::includeModule('conduit.integration');
+    \Conduit\Integration\Storage\Schema::migrate();
 }
 Loader::includeModule('conduit.integration');
 $db = Application::getConnection();
@@ -87,9 +90,10 @@ if (!$db->queryScalar("SELECT ID FROM b_user WHERE LOGIN = 'nobody'")) {
 $APPLICATION->SetGroupRight('main', (int) $group, 'R');
 
 // fresh data
-foreach (['b_conduit_jobs', 'b_conduit_job_groups', 'b_conduit_request_log', 'b_conduit_webhook_event', 'b_conduit_worker'] as $t) {
+foreach (['b_conduit_jobs', 'b_conduit_job_groups', 'b_conduit_request_log', 'b_conduit_webhook_event', 'b_conduit_worker', 'b_conduit_log_rollup', 'b_conduit_log_rollup_h'] as $t) {
     $db->queryExecute("DELETE FROM `$t`");
 }
+\Bitrix\Main\Config\Option::delete('conduit.integration', ['name' => 'admin_rollup_last_id']);
 use Conduit\Integration\Settings;
 foreach (Settings::connections() as $name) {
     Settings::deleteConnection($name);

@@ -17,6 +17,7 @@ use Bitrix\Main\Loader;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\ORM\Fields\ExpressionField;
 use Conduit\Integration\Admin\Chart;
+use Conduit\Integration\Admin\Rollup;
 use Conduit\Integration\Admin\Ui;
 use Conduit\Integration\Agent;
 use Conduit\Integration\Handlers;
@@ -116,23 +117,18 @@ for ($i = 0; $i < $buckets; $i++) {
     $labels[] = date($window > 86400 ? 'd.m H:i' : 'H:i', $t);
 }
 $series = ['cnt' => array_fill(0, $buckets, 0), 'err' => array_fill(0, $buckets, 0), 'dur' => array_fill(0, $buckets, 0.0)];
-$res = RequestLogTable::getList([
-    'select' => ['B', 'CNT', 'ERR', 'DUR'],
-    'filter' => ['>=CREATED_AT' => $fromMs],
-    'runtime' => [
-        new ExpressionField('B', 'FLOOR(%s / ' . $bucketMs . ')', 'CREATED_AT'),
-        new ExpressionField('CNT', 'COUNT(*)'),
-        new ExpressionField('ERR', 'SUM(CASE WHEN %s IS NULL OR %s >= 500 THEN 1 ELSE 0 END)', ['STATUS', 'STATUS']),
-        new ExpressionField('DUR', 'SUM(%s)', 'DURATION_MS'),
-    ],
-    'group' => ['B'],
-]);
-while ($r = $res->fetch()) {
-    $i = (int) $r['B'] - intdiv($fromMs, $bucketMs);
+// the charts read the per-minute rollup, brought up to date first (bounded: see Admin\Rollup)
+$rollup = ['added' => 0, 'behind' => 0, 'last_id' => 0];
+try {
+    $rollup = Rollup::advance();
+} catch (\Throwable $ex) {
+    $errors[] = $ex->getMessage();
+}
+foreach (Rollup::series($fromMs, $bucketMs) as $i => [$cnt, $err, $dur]) {
     if ($i >= 0 && $i < $buckets) {
-        $series['cnt'][$i] = (int) $r['CNT'];
-        $series['err'][$i] = (int) $r['ERR'];
-        $series['dur'][$i] = (float) $r['DUR'];
+        $series['cnt'][$i] = $cnt;
+        $series['err'][$i] = $err;
+        $series['dur'][$i] = $dur;
     }
 }
 $perMinute = array_map(static fn ($c) => round($c / ($bucketS / 60), 2), $series['cnt']);
@@ -145,9 +141,9 @@ $totalErr = array_sum($series['err']);
 $depthNow = (int) QueueTable::getCount(['@STATUS' => ['pending', 'running']]);
 $created = array_fill(0, $buckets, 0);
 $finished = array_fill(0, $buckets, 0);
-$firstId = QueueTable::getList(['select' => ['ID'], 'filter' => ['>=CREATED_AT' => $fromMs], 'order' => ['ID' => 'ASC'], 'limit' => 1])->fetch();
-if ($firstId) {
-    $res = QueueTable::getList(['select' => ['B', 'CNT'], 'filter' => ['>=ID' => (int) $firstId['ID']], 'runtime' => [new ExpressionField('B', 'FLOOR(%s / ' . $bucketMs . ')', 'CREATED_AT'), new ExpressionField('CNT', 'COUNT(*)')], 'group' => ['B']]);
+$firstId = Ui::idFloor(QueueTable::class, 'CREATED_AT', $fromMs, 0);
+if ($firstId !== null) {
+    $res = QueueTable::getList(['select' => ['B', 'CNT'], 'filter' => ['>=ID' => $firstId, '>=CREATED_AT' => $fromMs], 'runtime' => [new ExpressionField('B', 'FLOOR(%s / ' . $bucketMs . ')', 'CREATED_AT'), new ExpressionField('CNT', 'COUNT(*)')], 'group' => ['B']]);
     while ($r = $res->fetch()) {
         $i = (int) $r['B'] - intdiv($fromMs, $bucketMs);
         if ($i >= 0 && $i < $buckets) {
@@ -172,9 +168,10 @@ $oldest = QueueTable::getList(['select' => ['RUN_AT'], 'filter' => ['=STATUS' =>
 $oldestAge = $oldest ? ($nowMs - (int) $oldest['RUN_AT']) / 1000 : null;
 $failedTotal = (int) QueueTable::getCount(['=STATUS' => 'failed']);
 
-// per endpoint: the engine's own percentiles over the window
-$stats = Services::requestLog()->stats((float) $window);
-// per connection: counts over the window, percentiles over its latest 2000 requests
+// per endpoint and per connection: from the rollup's latency histograms
+$byEndpoint = Rollup::breakdown('ENDPOINT', $fromMs, 20);
+$byConnection = Rollup::breakdown('CONNECTION', $fromMs, 50);
+// health per connection: the last five minutes of the log itself (an indexed range)
 $connections = [];
 foreach (Settings::connections() as $name) {
     try {
@@ -182,18 +179,9 @@ foreach (Settings::connections() as $name) {
     } catch (\Throwable $ex) {
         continue;
     }
-    $like = addcslashes($base, '%_\\') . '%';
-    $agg = RequestLogTable::getList([
-        'select' => ['CNT', 'ERR'],
-        'filter' => ['>=CREATED_AT' => $fromMs, '=%URL' => $like],
-        'runtime' => [new ExpressionField('CNT', 'COUNT(*)'), new ExpressionField('ERR', 'SUM(CASE WHEN %s IS NULL OR %s >= 500 THEN 1 ELSE 0 END)', ['STATUS', 'STATUS'])],
-    ])->fetch();
-    $durations = array_map('floatval', array_column(RequestLogTable::getList(['select' => ['DURATION_MS'], 'filter' => ['>=CREATED_AT' => $fromMs, '=%URL' => $like], 'order' => ['ID' => 'DESC'], 'limit' => 2000])->fetchAll(), 'DURATION_MS'));
-    sort($durations);
-    $pct = static fn (float $p) => $durations === [] ? null : $durations[(int) min(count($durations) - 1, floor($p * count($durations)))];
     $recent = RequestLogTable::getList([
         'select' => ['CNT', 'ERR'],
-        'filter' => ['>=CREATED_AT' => $nowMs - 300000, '=%URL' => $like],
+        'filter' => ['>=CREATED_AT' => $nowMs - 300000, '=%URL' => addcslashes($base, '%_\\') . '%'],
         'runtime' => [new ExpressionField('CNT', 'COUNT(*)'), new ExpressionField('ERR', 'SUM(CASE WHEN %s IS NULL OR %s >= 500 THEN 1 ELSE 0 END)', ['STATUS', 'STATUS'])],
     ])->fetch();
     $circuit = null;
@@ -201,11 +189,8 @@ foreach (Settings::connections() as $name) {
         $circuit = Services::client($name)->getCircuitState();
     } catch (\Throwable $ex) {
     }
-    $connections[$name] = [
-        'base' => $base, 'requests' => (int) ($agg['CNT'] ?? 0), 'errors' => (int) ($agg['ERR'] ?? 0),
-        'p50' => $pct(0.5), 'p95' => $pct(0.95), 'sample' => count($durations),
-        'recent' => (int) ($recent['CNT'] ?? 0), 'recent_err' => (int) ($recent['ERR'] ?? 0), 'circuit' => $circuit,
-    ];
+    $c = $byConnection[$name] ?? ['requests' => 0, 'errors' => 0, 'p50' => null, 'p95' => null];
+    $connections[$name] = $c + ['base' => $base, 'recent' => (int) ($recent['CNT'] ?? 0), 'recent_err' => (int) ($recent['ERR'] ?? 0), 'circuit' => $circuit];
 }
 $lastRun = Agent::lastRun();
 $workers = WorkerTable::getList(['select' => ['ID', 'HOST', 'PID', 'STATUS', 'STOP_REASON', 'HEARTBEAT_AT', 'JOBS_DONE', 'JOBS_FAILED', 'LAST_ERROR'], 'order' => ['HEARTBEAT_AT' => 'DESC'], 'limit' => 20])->fetchAll();
@@ -262,7 +247,7 @@ echo $card($dead > 0 ? 'conduit-bad' : ($alive > 0 ? 'conduit-ok' : 'conduit-non
     $dead > 0 ? Loc::getMessage('CONDUIT_DASH_WORKERS_DEAD', ['#N#' => $dead]) : ($latest ? Loc::getMessage('CONDUIT_DASH_WORKERS_BEAT', ['#AGE#' => Ui::age(($nowMs - (int) $latest['HEARTBEAT_AT']) / 1000)]) : Loc::getMessage('CONDUIT_DASH_WORKERS_NONE')), 'conduit-card-workers');
 echo $card((int) $writer['dropped'] > 0 || $writer['unreachable_since'] !== null ? 'conduit-bad' : 'conduit-ok', Loc::getMessage('CONDUIT_DASH_WRITER'),
     Loc::getMessage('CONDUIT_DASH_WRITER_VALUE', ['#N#' => (int) $writer['dropped']]), Loc::getMessage('CONDUIT_DASH_WRITER_NOTE', ['#W#' => (int) $writer['written'], '#E#' => (int) $writer['write_errors']]), 'conduit-card-writer');
-echo $card($failedTotal > 0 ? 'conduit-bad' : 'conduit-ok', Loc::getMessage('CONDUIT_DASH_FAILED'), number_format($failedTotal, 0, '.', ' '), Loc::getMessage('CONDUIT_DASH_FAILED_NOTE'), 'conduit-card-failed');
+echo $card($failedTotal > 0 ? 'conduit-bad' : 'conduit-ok', Loc::getMessage('CONDUIT_DASH_FAILED'), number_format($failedTotal, 0, '.', ' '), Loc::getMessage($failedTotal > 0 ? 'CONDUIT_DASH_FAILED_NOTE' : 'CONDUIT_DASH_FAILED_NONE'), 'conduit-card-failed');
 echo $card($oldestAge !== null && $oldestAge > 600 ? 'conduit-bad' : ($oldestAge !== null && $oldestAge > 120 ? 'conduit-warn' : 'conduit-ok'), Loc::getMessage('CONDUIT_DASH_BACKLOG'),
     number_format($depthNow, 0, '.', ' '), $oldestAge === null ? Loc::getMessage('CONDUIT_DASH_NONE_OVERDUE') : Loc::getMessage('CONDUIT_DASH_OLDEST', ['#AGE#' => Ui::age($oldestAge)]), 'conduit-card-backlog');
 echo '</div>';
@@ -286,7 +271,7 @@ if ($manual !== []) {
         $step = $canWrite ? 'true' : 'false';
         echo '<script>(function(){var box=document.getElementById("conduit-progress"),id=box.getAttribute("data-job"),sessid=' . json_encode(bitrix_sessid()) . ',step=' . $step . ',url=' . json_encode(Ui::url('dashboard')) . ';'
             . 'function show(s){document.getElementById("conduit-progress-status").textContent=s.status_text||s.status;document.getElementById("conduit-progress-elapsed").textContent=(s.elapsed_s||0)+" s";'
-            . 'var d=document.getElementById("conduit-progress-detail");d.textContent=s.final?(s.status==="done"?(s.result||""):(s.last_error||"")):"";'
+            . 'var d=document.getElementById("conduit-progress-detail");d.textContent=s.final?(s.status==="done"?(s.result?' . json_encode(Loc::getMessage('CONDUIT_DASH_RESULT')) . '+s.result:""):(s.last_error||"")):"";'
             . 'if(s.final){box.className="adm-info-message-wrap "+(s.status==="done"?"adm-info-message-green":"adm-info-message-red");box.setAttribute("data-final",s.status);}}'
             . 'function tick(){var req;if(step){var b=new URLSearchParams();b.set("ajax","step");b.set("id",id);b.set("sessid",sessid);req=fetch(url,{method:"POST",body:b,credentials:"same-origin"});}else{req=fetch(url+"&ajax=job&id="+encodeURIComponent(id),{credentials:"same-origin"});}'
             . 'req.then(function(r){return r.json();}).then(function(s){show(s);if(!s.final&&s.status!=="gone")setTimeout(tick,1000);}).catch(function(){setTimeout(tick,3000);});}'
@@ -300,6 +285,9 @@ foreach (array_keys($ranges) as $r) {
     echo $r === $range ? '<span class="adm-btn adm-btn-active" style="font-weight:bold">' . $e(Loc::getMessage('CONDUIT_DASH_RANGE_' . strtoupper($r))) . '</span> ' : '<a class="adm-btn" href="' . $e(Ui::url('dashboard', ['range' => $r])) . '" id="conduit-range-' . $r . '">' . $e(Loc::getMessage('CONDUIT_DASH_RANGE_' . strtoupper($r))) . '</a> ';
 }
 echo '</div><p id="conduit-totals"><b>' . $e(Loc::getMessage('CONDUIT_DASH_TOTALS', ['#N#' => number_format($total, 0, '.', ' '), '#E#' => number_format($totalErr, 0, '.', ' '), '#R#' => $total > 0 ? round(100 * $totalErr / $total, 1) : 0, '#B#' => Ui::age($bucketS)])) . '</b></p>';
+if ($rollup['behind'] > 0) {
+    echo '<p class="conduit-hint" id="conduit-rollup-behind">' . $e(Loc::getMessage('CONDUIT_DASH_ROLLUP_BEHIND', ['#N#' => number_format($rollup['behind'], 0, '.', ' ')])) . '</p>';
+}
 echo Chart::render('conduit-chart-rpm', Loc::getMessage('CONDUIT_DASH_CHART_RPM'), $labels, $perMinute, Loc::getMessage('CONDUIT_DASH_UNIT_RPM'));
 echo Chart::render('conduit-chart-errors', Loc::getMessage('CONDUIT_DASH_CHART_ERRORS'), $labels, $errorRate, '%', 'line', '#d03030', 100.0);
 echo Chart::render('conduit-chart-latency', Loc::getMessage('CONDUIT_DASH_CHART_LATENCY'), $labels, $avgLatency, 'ms', 'line', '#7b4fd0');
@@ -321,15 +309,15 @@ foreach (['CONDUIT_DASH_COL_ENDPOINT', 'CONDUIT_DASH_COL_REQUESTS', 'CONDUIT_DAS
     echo '<td class="adm-list-table-cell">' . $e(Loc::getMessage($h)) . '</td>';
 }
 echo '</tr>';
-$endpoints = array_slice((array) ($stats['endpoints'] ?? []), 0, 20);
+$endpoints = $byEndpoint;
 if ($endpoints === []) {
     echo '<tr><td class="adm-list-table-cell" colspan="5">' . $e(Loc::getMessage('CONDUIT_DASH_NO_TRAFFIC')) . '</td></tr>';
 }
 foreach ($endpoints as $key => $ep) {
-    $name = (string) ($ep['endpoint'] ?? $key);
-    $req = (int) ($ep['requests'] ?? 0);
-    $err = (int) ($ep['errors'] ?? 0);
-    echo '<tr class="adm-list-table-row"><td class="adm-list-table-cell"><a href="' . $e(Ui::url('log', ['set_filter' => 'Y', 'f_endpoint' => $name])) . '">' . $e(mb_strimwidth(mb_scrub($name, 'UTF-8'), 0, 80, '…')) . '</a></td><td class="adm-list-table-cell" align="right">' . $e($req) . '</td><td class="adm-list-table-cell" align="right">' . $e($err) . ($req > 0 ? ' (' . round(100 * $err / $req, 1) . '%)' : '') . '</td><td class="adm-list-table-cell" align="right">' . $e($fmtMs($ep['p50_ms'] ?? null)) . '</td><td class="adm-list-table-cell" align="right">' . $e($fmtMs($ep['p95_ms'] ?? null)) . '</td></tr>';
+    $name = (string) $key;
+    $req = $ep['requests'];
+    $err = $ep['errors'];
+    echo '<tr class="adm-list-table-row"><td class="adm-list-table-cell"><a href="' . $e(Ui::url('log', ['set_filter' => 'Y', 'f_endpoint' => $name])) . '">' . $e(mb_strimwidth(mb_scrub($name, 'UTF-8'), 0, 80, '…')) . '</a></td><td class="adm-list-table-cell" align="right">' . $e($req) . '</td><td class="adm-list-table-cell" align="right">' . $e($err) . ($req > 0 ? ' (' . round(100 * $err / $req, 1) . '%)' : '') . '</td><td class="adm-list-table-cell" align="right">' . $e($fmtMs($ep['p50'])) . '</td><td class="adm-list-table-cell" align="right">' . $e($fmtMs($ep['p95'])) . '</td></tr>';
 }
 echo '</table>';
 require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/epilog_admin.php';

@@ -218,14 +218,19 @@ if ($q('export') === 'csv') {
 // ---- the page -------------------------------------------------------------------------------------
 $pageSize = in_array((int) $q('size'), [20, 50, 100], true) ? (int) $q('size') : 20;
 $page = max(1, min(100000, (int) $q('page')));
-[$count, $more] = Ui::cappedCount(RequestLogTable::class, $filter);
-$rows = RequestLogTable::getList([
+[$counted, $countStopped] = Ui::bounded(static fn () => Ui::cappedCount(RequestLogTable::class, $filter), 0.06);
+[$count, $more] = $countStopped ? [null, true] : $counted;
+[$rows, $listStopped] = Ui::bounded(static fn () => RequestLogTable::getList([
     'select' => ['ID', 'CREATED_AT', 'METHOD', 'URL', 'ENDPOINT', 'STATUS', 'DURATION_MS', 'ATTEMPT', 'CORRELATION_ID', 'JOB_ID', 'ERROR_CLASS', 'ERROR_MESSAGE'],
     'filter' => $filter,
     'order' => $orm,
     'limit' => $pageSize,
     'offset' => ($page - 1) * $pageSize,
-])->fetchAll();
+])->fetchAll(), 0.07);
+if ($listStopped) {
+    $errors[] = Ui::listStoppedText();
+    $rows = [];
+}
 
 $list = new CAdminList($tableId, $sorting);
 $list->AddHeaders([
@@ -299,6 +304,6 @@ echo '<a class="adm-btn" id="conduit_log_reset" href="' . $e(Ui::url('log')) . '
 echo '<a class="adm-btn" id="conduit_log_csv" href="' . $e(Ui::url('log', $filterParams + ['by' => $by, 'order' => strtolower($order), 'export' => 'csv'])) . '">' . $e(Loc::getMessage('CONDUIT_LOG_CSV')) . '</a>';
 $filterControl->End();
 echo '</form>';
-echo '<p><b>' . $e(Loc::getMessage($more ? 'CONDUIT_LOG_FOUND_MORE' : 'CONDUIT_LOG_FOUND', ['#COUNT#' => Ui::countText($count, $more)])) . '</b></p>';
+echo '<p id="conduit-found"><b>' . $e(Ui::foundText($count, $more)) . '</b></p>';
 $list->DisplayList();
 require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/epilog_admin.php';

@@ -248,6 +248,11 @@ if ($f['group'] !== null) {
 }
 if ($f['from'] !== null) {
     $filter['>=CREATED_AT'] = $f['from'] * 1000;
+    // ids grow with creation time: an id range lets the primary key serve the date filter
+    $floor = Ui::idFloor(QueueTable::class, 'CREATED_AT', $f['from'] * 1000);
+    if ($floor !== null) {
+        $filter['>=ID'] = $floor;
+    }
 }
 if ($f['to'] !== null) {
     $filter['<=CREATED_AT'] = $f['to'] * 1000 + 999;
@@ -271,11 +276,16 @@ $orm = [$by => $order] + ($by !== 'ID' ? ['ID' => $order] : []);
 
 $pageSize = in_array((int) $q('size'), [20, 50, 100], true) ? (int) $q('size') : 20;
 $page = max(1, min(100000, (int) $q('page')));
-[$count, $more] = Ui::cappedCount(QueueTable::class, $filter);
-$rows = QueueTable::getList([
+[$counted, $countStopped] = Ui::bounded(static fn () => Ui::cappedCount(QueueTable::class, $filter), 0.06);
+[$count, $more] = $countStopped ? [null, true] : $counted;
+[$rows, $listStopped] = Ui::bounded(static fn () => QueueTable::getList([
     'select' => ['ID', 'TYPE', 'STATUS', 'ATTEMPTS', 'MAX_ATTEMPTS', 'RUN_AT', 'CREATED_AT', 'UPDATED_AT', 'DEDUPE_KEY', 'GROUP_KEY', 'LAST_ERROR'],
     'filter' => $filter, 'order' => $orm, 'limit' => $pageSize, 'offset' => ($page - 1) * $pageSize,
-])->fetchAll();
+])->fetchAll(), 0.07);
+if ($listStopped) {
+    $errors[] = Ui::listStoppedText();
+    $rows = [];
+}
 
 $list = new CAdminList($tableId, $sorting);
 $list->AddHeaders([
@@ -389,7 +399,7 @@ $filterControl->Buttons();
 echo '<input type="submit" class="adm-btn" id="conduit_queue_find" value="' . $e(Loc::getMessage('CONDUIT_QUEUE_FIND')) . '"> <a class="adm-btn" href="' . $e(Ui::url('queue')) . '">' . $e(Loc::getMessage('CONDUIT_QUEUE_RESET')) . '</a>';
 $filterControl->End();
 echo '</form>';
-echo '<p><b>' . $e(Loc::getMessage($more ? 'CONDUIT_QUEUE_FOUND_MORE' : 'CONDUIT_QUEUE_FOUND', ['#COUNT#' => Ui::countText($count, $more)])) . '</b></p>';
+echo '<p id="conduit-found"><b>' . $e(Ui::foundText($count, $more)) . '</b></p>';
 // The list's group-action form posts conduit_action (the select is named "action" by the list).
 echo '<script>function conduitRowAction(id, act){var f=document.forms["form_' . $tableId . '"];if(!f)return;var c=f.querySelectorAll(\'input[name="ID[]"]\');for(var i=0;i<c.length;i++){c[i].checked=(c[i].value==String(id));}var s=f.querySelector(\'select[name="action"]\');if(s)s.value=act;f.dataset.confirmed="1";f.requestSubmit?f.requestSubmit():f.submit();}'
     . 'document.addEventListener("submit",function(ev){var f=ev.target;if(f.name!=="form_' . $tableId . '")return;var s=f.querySelector(\'select[name="action"]\');if(!s||!s.value){ev.preventDefault();return;}var n=f.querySelectorAll(\'input[name="ID[]"]:checked\').length;if(n===0){ev.preventDefault();alert(' . json_encode(Loc::getMessage('CONDUIT_QUEUE_NONE_CHECKED'), JSON_UNESCAPED_UNICODE | JSON_HEX_TAG) . ');return;}if(s.value==="delete"&&f.dataset.confirmed!=="1"&&!confirm(' . json_encode(Loc::getMessage('CONDUIT_QUEUE_CONFIRM_DELETE_N'), JSON_UNESCAPED_UNICODE | JSON_HEX_TAG) . '.replace("#N#",n))){ev.preventDefault();return;}var h=document.createElement("input");h.type="hidden";h.name="conduit_action";h.value=s.value;f.appendChild(h);},true);</script>';

@@ -97,8 +97,13 @@ $by = in_array(strtoupper((string) $sorting->getField()), ['ID', 'CREATED_AT', '
 $order = strtolower((string) $sorting->getOrder()) === 'asc' ? 'ASC' : 'DESC';
 $pageSize = 20;
 $page = max(1, min(100000, (int) $q('page')));
-[$count, $more] = Ui::cappedCount(WebhookEventTable::class, $filter);
-$rows = WebhookEventTable::getList(['filter' => $filter, 'order' => [$by => $order] + ($by !== 'ID' ? ['ID' => $order] : []), 'limit' => $pageSize, 'offset' => ($page - 1) * $pageSize])->fetchAll();
+[$counted, $countStopped] = Ui::bounded(static fn () => Ui::cappedCount(WebhookEventTable::class, $filter), 0.06);
+[$count, $more] = $countStopped ? [null, true] : $counted;
+[$rows, $listStopped] = Ui::bounded(static fn () => WebhookEventTable::getList(['filter' => $filter, 'order' => [$by => $order] + ($by !== 'ID' ? ['ID' => $order] : []), 'limit' => $pageSize, 'offset' => ($page - 1) * $pageSize])->fetchAll(), 0.07);
+if ($listStopped) {
+    $errors[] = Ui::listStoppedText();
+    $rows = [];
+}
 
 $list = new CAdminList($tableId, $sorting);
 $list->AddHeaders([
@@ -166,6 +171,6 @@ $filterControl->Buttons();
 echo '<input type="submit" class="adm-btn" value="' . $e(Loc::getMessage('CONDUIT_WH_FIND')) . '"> <a class="adm-btn" href="' . $e(Ui::url('webhooks')) . '">' . $e(Loc::getMessage('CONDUIT_WH_RESET')) . '</a>';
 $filterControl->End();
 echo '</form>';
-echo '<p><b>' . $e(Loc::getMessage($more ? 'CONDUIT_WH_FOUND_MORE' : 'CONDUIT_WH_FOUND', ['#COUNT#' => Ui::countText($count, $more)])) . '</b></p>';
+echo '<p id="conduit-found"><b>' . $e(Ui::foundText($count, $more)) . '</b></p>';
 $list->DisplayList();
 require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/epilog_admin.php';

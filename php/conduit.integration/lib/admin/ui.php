@@ -194,6 +194,80 @@ final class Ui
         return [min($n, $cap), $n > $cap];
     }
 
+    /**
+     * Runs $query with the database's statement time limit set to $seconds (MariaDB
+     * max_statement_time; MySQL max_execution_time), so a filter no index serves (a text
+     * "contains" over a million rows) answers "too slow, narrow it" instead of hanging the page.
+     *
+     * @return array{0: mixed, 1: bool} the result (null when stopped) and whether the limit stopped it
+     */
+    public static function bounded(callable $query, float $seconds = 0.12): array
+    {
+        $connection = Application::getConnection();
+        static $mariadb = null;
+        $mariadb ??= stripos((string) $connection->queryScalar('SELECT VERSION()'), 'mariadb') !== false;
+        $set = $mariadb ? 'SET SESSION max_statement_time = ' . sprintf('%.3F', $seconds) : 'SET SESSION max_execution_time = ' . (int) ($seconds * 1000);
+        $reset = $mariadb ? 'SET SESSION max_statement_time = 0' : 'SET SESSION max_execution_time = 0';
+        $connection->queryExecute($set);
+        try {
+            return [$query(), false];
+        } catch (\Bitrix\Main\DB\SqlQueryException $e) {
+            $text = $e->getMessage() . ' ' . (method_exists($e, 'getDatabaseMessage') ? (string) $e->getDatabaseMessage() : '');
+            if (preg_match('/\b(1969|3024)\b|max_statement_time|maximum statement execution time|interrupted/i', $text)) {
+                return [null, true];
+            }
+            throw $e;
+        } finally {
+            $connection->queryExecute($reset);
+        }
+    }
+
+    /** The "Found: …" line of a list: exact, capped ("10 000+") or not counted (too slow). */
+    public static function foundText(?int $count, bool $more): string
+    {
+        if ($count === null) {
+            return (string) Loc::getMessage('CONDUIT_ADMIN_FOUND_NOT_COUNTED');
+        }
+        return (string) Loc::getMessage($more ? 'CONDUIT_ADMIN_FOUND_MORE' : 'CONDUIT_ADMIN_FOUND', ['#COUNT#' => self::countText($count, $more)]);
+    }
+
+    /**
+     * The lowest id whose $field (milliseconds) is at least $ms, by a binary search over the
+     * primary key — for tables whose ids grow with that time (the queue's CREATED_AT), so a
+     * date filter becomes an id range the primary key serves. $slack ids are subtracted to
+     * cover rows inserted slightly out of order; the caller keeps the date condition too.
+     *
+     * @param class-string<\Bitrix\Main\ORM\Data\DataManager> $table
+     */
+    public static function idFloor(string $table, string $field, int $ms, int $slack = 1000): ?int
+    {
+        $first = $table::getList(['select' => ['ID'], 'order' => ['ID' => 'ASC'], 'limit' => 1])->fetch();
+        $last = $table::getList(['select' => ['ID'], 'order' => ['ID' => 'DESC'], 'limit' => 1])->fetch();
+        if (!$first || !$last) {
+            return null;
+        }
+        [$lo, $hi] = [(int) $first['ID'], (int) $last['ID'] + 1];
+        // invariant: every id below $lo is older than $ms; $hi is a row at or after $ms, or past the end
+        for ($i = 0; $i < 80 && $lo < $hi; $i++) {
+            $mid = intdiv($lo + $hi, 2);
+            $row = $table::getList(['select' => ['ID', $field], 'filter' => ['>=ID' => $mid], 'order' => ['ID' => 'ASC'], 'limit' => 1])->fetch();
+            if ($row && (int) $row['ID'] < $hi && (int) $row[$field] < $ms) {
+                $lo = (int) $row['ID'] + 1;
+            } elseif ($row && (int) $row['ID'] < $hi) {
+                $hi = (int) $row['ID'];
+            } else {
+                $hi = $mid; // no row in [$mid, $hi)
+            }
+        }
+        return max(0, $lo - $slack);
+    }
+
+    /** Said when a list query was stopped by {@see bounded()}. */
+    public static function listStoppedText(): string
+    {
+        return (string) Loc::getMessage('CONDUIT_ADMIN_LIST_STOPPED');
+    }
+
     /** "1 234" or "10 000+" */
     public static function countText(int $count, bool $more): string
     {
@@ -206,8 +280,10 @@ final class Ui
      *
      * @param callable(int $page): string $url
      */
-    public static function nav(int $page, int $size, int $count, bool $more, callable $url): string
+    public static function nav(int $page, int $size, ?int $count, bool $more, callable $url): string
     {
+        $counted = $count !== null;
+        $count ??= $page * $size;
         $pages = max(1, (int) ceil($count / $size));
         if ($more) {
             $pages = max($pages, $page + 1);
@@ -223,7 +299,7 @@ final class Ui
         if ($page < $pages) {
             $html .= '<a class="adm-nav-page" href="' . self::e($url($page + 1)) . '">›</a> ';
         }
-        $html .= '<span class="adm-nav-total">' . self::e(Loc::getMessage($more ? 'CONDUIT_ADMIN_NAV_TOTAL_MORE' : 'CONDUIT_ADMIN_NAV_TOTAL', ['#COUNT#' => self::countText($count, $more)])) . '</span>';
+        $html .= '<span class="adm-nav-total">' . self::e($counted ? Loc::getMessage($more ? 'CONDUIT_ADMIN_NAV_TOTAL_MORE' : 'CONDUIT_ADMIN_NAV_TOTAL', ['#COUNT#' => self::countText($count, $more)]) : Loc::getMessage('CONDUIT_ADMIN_NAV_NOT_COUNTED')) . '</span>';
         return $html . '</div>';
     }
 

@@ -18,7 +18,7 @@ use Conduit\Integration\Services;
 final class Schema
 {
     /** Table names without the prefix, as the extension's migrations create them. */
-    public const TABLES = ['jobs', 'job_groups', 'request_log', 'schema_version', 'webhook_event', 'worker'];
+    public const TABLES = ['jobs', 'job_groups', 'request_log', 'schema_version', 'webhook_event', 'worker', 'log_rollup', 'log_rollup_h'];
 
     private function __construct()
     {
@@ -39,6 +39,7 @@ final class Schema
         try {
             $version = Services::store()->migrate();
             ModuleTables::create(); // the module's own tables (webhook events, worker heartbeats)
+            AdminTables::create(); // the admin pages' log rollup and queue-count index
         } finally {
             if ($locked) {
                 $connection->queryScalar("SELECT RELEASE_LOCK('" . $lock . "')");

@@ -39,6 +39,4 @@ $MESS['CONDUIT_LOG_CLASS_ERROR'] = 'no answer (network error, timeout, circuit o
 $MESS['CONDUIT_LOG_FIND'] = 'Find';
 $MESS['CONDUIT_LOG_RESET'] = 'Reset';
 $MESS['CONDUIT_LOG_CSV'] = 'Export to CSV';
-$MESS['CONDUIT_LOG_FOUND'] = 'Found: #COUNT#';
-$MESS['CONDUIT_LOG_FOUND_MORE'] = 'Found: more than #COUNT#';
 $MESS['CONDUIT_LOG_OPEN'] = 'Open';

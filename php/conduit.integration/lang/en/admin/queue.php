@@ -68,5 +68,3 @@ $MESS['CONDUIT_QUEUE_F_ERROR'] = 'Last error contains (case-sensitive)';
 $MESS['CONDUIT_QUEUE_ANY'] = '(any)';
 $MESS['CONDUIT_QUEUE_FIND'] = 'Find';
 $MESS['CONDUIT_QUEUE_RESET'] = 'Reset';
-$MESS['CONDUIT_QUEUE_FOUND'] = 'Found: #COUNT#';
-$MESS['CONDUIT_QUEUE_FOUND_MORE'] = 'Found: more than #COUNT#';

@@ -38,5 +38,3 @@ $MESS['CONDUIT_WH_F_TO'] = 'to';
 $MESS['CONDUIT_WH_ANY'] = '(any)';
 $MESS['CONDUIT_WH_FIND'] = 'Find';
 $MESS['CONDUIT_WH_RESET'] = 'Reset';
-$MESS['CONDUIT_WH_FOUND'] = 'Found: #COUNT#';
-$MESS['CONDUIT_WH_FOUND_MORE'] = 'Found: more than #COUNT#';

@@ -39,6 +39,4 @@ $MESS['CONDUIT_LOG_CLASS_ERROR'] = 'нет ответа (сеть, тайм-ау
 $MESS['CONDUIT_LOG_FIND'] = 'Найти';
 $MESS['CONDUIT_LOG_RESET'] = 'Сбросить';
 $MESS['CONDUIT_LOG_CSV'] = 'Выгрузить в CSV';
-$MESS['CONDUIT_LOG_FOUND'] = 'Найдено: #COUNT#';
-$MESS['CONDUIT_LOG_FOUND_MORE'] = 'Найдено: больше #COUNT#';
 $MESS['CONDUIT_LOG_OPEN'] = 'Открыть';

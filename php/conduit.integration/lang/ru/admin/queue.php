@@ -68,5 +68,3 @@ $MESS['CONDUIT_QUEUE_F_ERROR'] = 'Последняя ошибка содержи
 $MESS['CONDUIT_QUEUE_ANY'] = '(любой)';
 $MESS['CONDUIT_QUEUE_FIND'] = 'Найти';
 $MESS['CONDUIT_QUEUE_RESET'] = 'Сбросить';
-$MESS['CONDUIT_QUEUE_FOUND'] = 'Найдено: #COUNT#';
-$MESS['CONDUIT_QUEUE_FOUND_MORE'] = 'Найдено: больше #COUNT#';

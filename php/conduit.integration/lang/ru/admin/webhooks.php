@@ -38,5 +38,3 @@ $MESS['CONDUIT_WH_F_TO'] = 'по';
 $MESS['CONDUIT_WH_ANY'] = '(любой)';
 $MESS['CONDUIT_WH_FIND'] = 'Найти';
 $MESS['CONDUIT_WH_RESET'] = 'Сбросить';
-$MESS['CONDUIT_WH_FOUND'] = 'Найдено: #COUNT#';
-$MESS['CONDUIT_WH_FOUND_MORE'] = 'Найдено: больше #COUNT#';
