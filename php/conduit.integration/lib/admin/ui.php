@@ -47,9 +47,21 @@ final class Ui
     {
         $s = is_scalar($value) || $value instanceof \Stringable ? (string) $value : '';
         if (!mb_check_encoding($s, 'UTF-8')) {
-            $s = mb_scrub($s, 'UTF-8');
+            $s = self::scrub($s);
         }
         return htmlspecialcharsbx($s, ENT_QUOTES);
+    }
+
+    /** Invalid UTF-8 sequences replaced by U+FFFD (the replacement character a browser shows). */
+    public static function scrub(string $s): string
+    {
+        $previous = mb_substitute_character();
+        mb_substitute_character(0xFFFD);
+        try {
+            return mb_scrub($s, 'UTF-8');
+        } finally {
+            mb_substitute_character($previous);
+        }
     }
 
     /** Milliseconds since the epoch → site-format date and time ("—" for null). */
