@@ -12,6 +12,8 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::shared::{BackendHandle, Scope};
+
 /// Default is ratio 0.5 over 60 s with at least 20 calls, open for 30 s.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BreakerConfig {
@@ -19,11 +21,55 @@ pub struct BreakerConfig {
     pub min_calls: u32,
     pub window: Duration,
     pub open_duration: Duration,
+    /// `circuit_breaker.scope`: with `Host`/`Store` the open state (and the probe
+    /// after `open_s`) is shared; the failure ratio is still counted per process.
+    pub scope: Scope,
+    /// `circuit_breaker.key`, appended to the target.
+    pub key: Option<String>,
+    /// The `Conduit\Store` backend for `Scope::Store` (set by the binding).
+    pub backend: Option<BackendHandle>,
 }
 
 impl Default for BreakerConfig {
     fn default() -> Self {
-        Self { failure_ratio: 0.5, min_calls: 20, window: Duration::from_secs(60), open_duration: Duration::from_secs(30) }
+        Self {
+            failure_ratio: 0.5,
+            min_calls: 20,
+            window: Duration::from_secs(60),
+            open_duration: Duration::from_secs(30),
+            scope: Scope::Process,
+            key: None,
+            backend: None,
+        }
+    }
+}
+
+/// The shared half of a `host`/`store` breaker: one `open_until` per key.
+///
+/// `0` = closed. `now < open_until` = open for everyone. `open_until <= now` = the
+/// next caller claims the probe by CAS-ing `open_until` to `now + open_s` (so a
+/// probe that dies frees the claim after `open_s`); its success stores 0 (closed
+/// for all), its failure `now + open_s` again.
+struct SharedState {
+    backend: BackendHandle,
+    key: String,
+    warned: std::sync::atomic::AtomicBool,
+}
+
+impl SharedState {
+    fn warn(&self, e: &str) {
+        if !self.warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            tracing::warn!(
+                "circuit_breaker: shared state ({}) failed, using the per-process breaker: {e}",
+                self.backend.0.describe()
+            );
+        }
+    }
+}
+
+impl std::fmt::Debug for SharedState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SharedState({})", self.key)
     }
 }
 
@@ -57,12 +103,19 @@ struct Inner {
 pub struct CircuitBreaker {
     config: BreakerConfig,
     inner: Mutex<Inner>,
+    shared: Option<SharedState>,
 }
 
 /// Permission to make one call; hand it back through [`CircuitBreaker::record`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Permit {
     is_probe: bool,
+    /// A probe claimed in the shared state (its outcome decides for everyone).
+    shared_probe: bool,
+}
+
+fn duration_ns(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 impl CircuitBreaker {
@@ -81,7 +134,69 @@ impl CircuitBreaker {
         Ok(Self {
             config,
             inner: Mutex::new(Inner { state: BreakerState::Closed, calls: VecDeque::new(), opened_at: None, probe_in_flight: false }),
+            shared: None,
         })
+    }
+
+    /// The breaker for `target` (an origin): its open state shared when the scope says so.
+    ///
+    /// # Errors
+    /// A message naming the bad setting, or a host file that cannot be mapped.
+    pub fn for_target(config: BreakerConfig, target: &str) -> Result<Self, String> {
+        let backend = match (config.scope, &config.backend) {
+            (Scope::Process, _) => return Self::new(config),
+            (Scope::Host, _) => BackendHandle(crate::shared_mmap::MmapBackend::default_shared()?),
+            (Scope::Store, Some(b)) => b.clone(),
+            (Scope::Store, None) => {
+                return Err("Option \"circuit_breaker.store\" is required with scope \"store\".".into())
+            }
+        };
+        let key = crate::shared::limiter_key("cb", target, config.key.as_deref());
+        let mut breaker = Self::new(config)?;
+        breaker.shared = Some(SharedState { backend, key, warned: std::sync::atomic::AtomicBool::new(false) });
+        Ok(breaker)
+    }
+
+    /// The shared decision, or `None` to use the local state machine (closed, or
+    /// the backend failed).
+    fn shared_try_acquire(&self, shared: &SharedState) -> Option<Result<Permit, Duration>> {
+        let now = crate::shared::now_ns();
+        let open_until = match shared.backend.0.breaker_get(&shared.key) {
+            Ok(v) => v,
+            Err(e) => {
+                shared.warn(&e);
+                return None;
+            }
+        };
+        if open_until == 0 {
+            return None;
+        }
+        if now < open_until {
+            return Some(Err(Duration::from_nanos(open_until - now)));
+        }
+        let lease = now.saturating_add(duration_ns(self.config.open_duration));
+        match shared.backend.0.breaker_compare_set(&shared.key, open_until, lease) {
+            Ok(true) => {
+                let mut inner = self.lock();
+                inner.state = BreakerState::HalfOpen;
+                inner.probe_in_flight = true;
+                Some(Ok(Permit { is_probe: true, shared_probe: true }))
+            }
+            // Another process claimed the probe.
+            Ok(false) => Some(Err(Duration::from_millis(100).min(self.config.open_duration))),
+            Err(e) => {
+                shared.warn(&e);
+                None
+            }
+        }
+    }
+
+    /// Publishes "open for `open_s` from now" to every process.
+    fn shared_open(&self, shared: &SharedState) {
+        let until = crate::shared::now_ns().saturating_add(duration_ns(self.config.open_duration));
+        if let Err(e) = shared.backend.0.breaker_set(&shared.key, until) {
+            shared.warn(&e);
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -92,16 +207,21 @@ impl CircuitBreaker {
 
     /// Asks to make a call at `now`. `Err(wait)` means the circuit is open for `wait` more.
     pub fn try_acquire_at(&self, now: Instant) -> Result<Permit, Duration> {
+        if let Some(shared) = &self.shared {
+            if let Some(decision) = self.shared_try_acquire(shared) {
+                return decision;
+            }
+        }
         let mut inner = self.lock();
         match inner.state {
-            BreakerState::Closed => Ok(Permit { is_probe: false }),
+            BreakerState::Closed => Ok(Permit { is_probe: false, shared_probe: false }),
             BreakerState::Open => {
                 let opened_at = inner.opened_at.unwrap_or(now);
                 let reopen = opened_at + self.config.open_duration;
                 if now >= reopen {
                     inner.state = BreakerState::HalfOpen;
                     inner.probe_in_flight = true;
-                    Ok(Permit { is_probe: true })
+                    Ok(Permit { is_probe: true, shared_probe: false })
                 } else {
                     Err(reopen - now)
                 }
@@ -112,7 +232,7 @@ impl CircuitBreaker {
                     Err(Duration::from_millis(100).min(self.config.open_duration))
                 } else {
                     inner.probe_in_flight = true;
-                    Ok(Permit { is_probe: true })
+                    Ok(Permit { is_probe: true, shared_probe: false })
                 }
             }
         }
@@ -125,6 +245,22 @@ impl CircuitBreaker {
     /// Reports the outcome of a permitted call.
     pub fn record_at(&self, permit: Permit, failed: bool, now: Instant) {
         let mut inner = self.lock();
+        if permit.shared_probe {
+            // The shared state decides; locally we go back to counting.
+            inner.probe_in_flight = false;
+            inner.calls.clear();
+            inner.state = BreakerState::Closed;
+            inner.opened_at = None;
+            drop(inner);
+            if let Some(shared) = &self.shared {
+                if failed {
+                    self.shared_open(shared);
+                } else if let Err(e) = shared.backend.0.breaker_set(&shared.key, 0) {
+                    shared.warn(&e);
+                }
+            }
+            return;
+        }
         if permit.is_probe {
             inner.probe_in_flight = false;
             inner.calls.clear();
@@ -156,6 +292,13 @@ impl CircuitBreaker {
             inner.state = BreakerState::Open;
             inner.opened_at = Some(now);
             inner.calls.clear();
+            if let Some(shared) = &self.shared {
+                // Shared scope: the open state lives in the backend, for everyone.
+                inner.state = BreakerState::Closed;
+                inner.opened_at = None;
+                drop(inner);
+                self.shared_open(shared);
+            }
         }
     }
 
@@ -164,6 +307,17 @@ impl CircuitBreaker {
     }
 
     pub fn state(&self) -> BreakerState {
+        if let Some(shared) = &self.shared {
+            let local = self.lock().state;
+            match shared.backend.0.breaker_get(&shared.key) {
+                Ok(0) => return local,
+                // This process holds the shared probe.
+                Ok(_) if local == BreakerState::HalfOpen => return local,
+                Ok(until) if crate::shared::now_ns() < until => return BreakerState::Open,
+                Ok(_) => return BreakerState::HalfOpen,
+                Err(e) => shared.warn(&e),
+            }
+        }
         self.lock().state
     }
 }
@@ -178,6 +332,7 @@ mod tests {
             min_calls,
             window: Duration::from_secs(10),
             open_duration: Duration::from_millis(open_ms),
+            ..Default::default()
         })
         .unwrap()
     }

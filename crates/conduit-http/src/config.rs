@@ -11,6 +11,48 @@ use crate::options::OptionReader;
 use crate::rate_limit::RateLimitConfig;
 use crate::redact::{Redactor, DEFAULT_REDACT_FIELDS};
 use crate::retry::RetryConfig;
+use crate::shared::Scope;
+
+/// `scope`, `key` and `store` of `rate_limit`/`circuit_breaker`. `store` itself is a
+/// PHP object the binding takes out before the options reach here (it passes
+/// `true` in its place): it is only allowed, and then required, with scope `store`.
+fn shared_scope(o: &OptionReader<'_>, option: &str) -> Result<(Scope, Option<String>), Error> {
+    let scope = match o.get("scope") {
+        None | Some(Value::Null) => Scope::Process,
+        Some(Value::String(s)) => Scope::parse(s).ok_or_else(|| {
+            Error::config(format!(
+                "Option \"{option}.scope\" must be \"process\", \"host\" or \"store\": {} given.",
+                crate::options::quote(&Value::String(s.clone()))
+            ))
+        })?,
+        Some(v) => {
+            return Err(Error::config(format!(
+                "Option \"{option}.scope\" must be \"process\", \"host\" or \"store\": {} given.",
+                crate::options::quote(v)
+            )))
+        }
+    };
+    let key = match o.get("key") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if !s.is_empty() && s.len() <= 200 => Some(s.clone()),
+        Some(v) => {
+            return Err(Error::config(format!(
+                "Option \"{option}.key\" must be a non-empty string of at most 200 bytes: {} given.",
+                crate::options::quote(v)
+            )))
+        }
+    };
+    let has_store = matches!(o.get("store"), Some(v) if !v.is_null());
+    match (scope, has_store) {
+        (Scope::Store, false) => Err(Error::config(format!(
+            "Option \"{option}.store\" (a Conduit\\Store) is required with {option}.scope \"store\"."
+        ))),
+        (Scope::Process | Scope::Host, true) => Err(Error::config(format!(
+            "Option \"{option}.store\" is only used with {option}.scope \"store\"."
+        ))),
+        _ => Ok((scope, key)),
+    }
+}
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -155,21 +197,26 @@ impl ClientConfig {
         // Validate the combination now, not on the first failure.
         crate::retry::RetryPolicy::new(retry.clone()).map_err(Error::config)?;
 
-        let rate_limit = match o.nested("rate_limit", "rate_limit", &["per_second", "burst"])? {
+        let rate_limit = match o.nested("rate_limit", "rate_limit", &["per_second", "burst", "scope", "key", "store"])? {
             None => None,
             Some(r) => {
                 let per_second = r
                     .number_in("per_second", PER_SECOND_RANGE.0, PER_SECOND_RANGE.1)?
                     .ok_or_else(|| Error::config("Option \"rate_limit.per_second\" is required."))?;
                 let burst = r.int_in("burst", 1, 1_000_000)?.unwrap_or(1) as u32;
-                let config = RateLimitConfig { per_second, burst };
+                let (scope, key) = shared_scope(&r, "rate_limit")?;
+                let config = RateLimitConfig { per_second, burst, scope, key, backend: None };
                 crate::rate_limit::RateLimiter::new(&config).map_err(Error::config)?;
                 Some(config)
             }
         };
 
         let circuit_breaker =
-            match o.nested("circuit_breaker", "circuit_breaker", &["failure_ratio", "min_calls", "window_s", "open_s"])? {
+            match o.nested(
+                "circuit_breaker",
+                "circuit_breaker",
+                &["failure_ratio", "min_calls", "window_s", "open_s", "scope", "key", "store"],
+            )? {
                 None => None,
                 Some(b) => {
                     let mut config = BreakerConfig::default();
@@ -194,6 +241,7 @@ impl ClientConfig {
                     if let Some(s) = b.number_in("open_s", min, max)? {
                         config.open_duration = secs(s);
                     }
+                    (config.scope, config.key) = shared_scope(&b, "circuit_breaker")?;
                     crate::circuit_breaker::CircuitBreaker::new(config.clone()).map_err(Error::config)?;
                     Some(config)
                 }
@@ -311,6 +359,15 @@ impl ClientConfig {
             log_body_bytes: o.int_in("log_body_bytes", 0, 16 * 1024 * 1024)?.map_or(DEFAULT_LOG_BODY_BYTES, |n| n as usize),
             redactor: Redactor::new(&redact_headers, &redact_fields, literals),
         })
+    }
+
+    /// Whether a shared `store` backend must be attached (by the binding) before
+    /// the client is built: `(rate_limit, circuit_breaker)`.
+    pub fn needs_store(&self) -> (bool, bool) {
+        (
+            self.rate_limit.as_ref().is_some_and(|r| r.scope == Scope::Store),
+            self.circuit_breaker.as_ref().is_some_and(|b| b.scope == Scope::Store),
+        )
     }
 
     /// Identifies the target for the per-process pool, limiter and breaker.

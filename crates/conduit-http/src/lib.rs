@@ -23,6 +23,9 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod retry_after;
+pub mod shared;
+pub mod shared_mmap;
+pub mod stream;
 
 pub use client::{ApiClient, DEFAULT_CONCURRENCY};
 pub use config::ClientConfig;

@@ -131,7 +131,7 @@ impl ProcessState {
         if let Some(l) = limiters.get(&key) {
             return Ok(Some(l.clone()));
         }
-        let limiter = Arc::new(RateLimiter::new(rl).map_err(Error::config)?);
+        let limiter = Arc::new(RateLimiter::for_target(rl, &config.target_key()).map_err(Error::config)?);
         limiters.insert(key, limiter.clone());
         Ok(Some(limiter))
     }
@@ -143,7 +143,7 @@ impl ProcessState {
         if let Some(b) = breakers.get(&key) {
             return Ok(Some(b.clone()));
         }
-        let breaker = Arc::new(CircuitBreaker::new(cb.clone()).map_err(Error::config)?);
+        let breaker = Arc::new(CircuitBreaker::for_target(cb.clone(), &config.target_key()).map_err(Error::config)?);
         breakers.insert(key, breaker.clone());
         Ok(Some(breaker))
     }

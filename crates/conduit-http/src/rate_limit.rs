@@ -8,17 +8,43 @@ use governor::clock::{Clock, DefaultClock};
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter as Gcra};
 
+use crate::shared::{BackendHandle, Scope};
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct RateLimitConfig {
     /// Sustained requests per second; may be fractional (0.5 = one every 2 s).
     pub per_second: f64,
     /// Requests allowed back to back after an idle period. Default is 1.
     pub burst: u32,
+    /// Where the bucket lives (`rate_limit.scope`); `Process` by default.
+    pub scope: Scope,
+    /// `rate_limit.key`: appended to the target, so clients may share one budget.
+    pub key: Option<String>,
+    /// The `Conduit\Store` backend for `Scope::Store` (set by the binding).
+    pub backend: Option<BackendHandle>,
+}
+
+impl RateLimitConfig {
+    pub fn new(per_second: f64, burst: u32) -> Self {
+        Self { per_second, burst, scope: Scope::Process, key: None, backend: None }
+    }
+}
+
+/// The shared half of a `host`/`store` limiter.
+struct SharedBucket {
+    backend: BackendHandle,
+    key: String,
+    emission_ns: u64,
+    tolerance_ns: u64,
+    warned: std::sync::atomic::AtomicBool,
 }
 
 pub struct RateLimiter {
     limiter: Gcra<NotKeyed, InMemoryState, DefaultClock>,
     clock: DefaultClock,
+    /// `None` for `scope => process`; otherwise the shared bucket, with the local
+    /// one as the fail-open fallback when the backend fails.
+    shared: Option<SharedBucket>,
 }
 
 impl std::fmt::Debug for RateLimiter {
@@ -39,7 +65,31 @@ impl RateLimiter {
         let period = Duration::try_from_secs_f64(1.0 / config.per_second)
             .map_err(|_| format!("rate_limit.per_second is too small: {} given", config.per_second))?;
         let quota = Quota::with_period(period).ok_or("rate_limit.per_second is too large")?.allow_burst(burst);
-        Ok(Self { limiter: Gcra::direct(quota), clock: DefaultClock::default() })
+        Ok(Self { limiter: Gcra::direct(quota), clock: DefaultClock::default(), shared: None })
+    }
+
+    /// The limiter for `target` (an origin): shared when the scope says so.
+    ///
+    /// # Errors
+    /// A message naming the bad setting, or a host file that cannot be mapped.
+    pub fn for_target(config: &RateLimitConfig, target: &str) -> Result<Self, String> {
+        let mut limiter = Self::new(config)?;
+        let backend = match (config.scope, &config.backend) {
+            (Scope::Process, _) => return Ok(limiter),
+            (Scope::Host, _) => BackendHandle(crate::shared_mmap::MmapBackend::default_shared()?),
+            (Scope::Store, Some(b)) => b.clone(),
+            (Scope::Store, None) => return Err("Option \"rate_limit.store\" is required with scope \"store\".".into()),
+        };
+        let (emission_ns, tolerance_ns) = crate::shared::gcra_params(config.per_second, config.burst)
+            .ok_or_else(|| format!("rate_limit.per_second is out of range: {} given", config.per_second))?;
+        limiter.shared = Some(SharedBucket {
+            backend,
+            key: crate::shared::limiter_key("rl", target, config.key.as_deref()),
+            emission_ns,
+            tolerance_ns,
+            warned: std::sync::atomic::AtomicBool::new(false),
+        });
+        Ok(limiter)
     }
 
     /// Waits until one request may go.
@@ -47,6 +97,27 @@ impl RateLimiter {
     /// Sleeps on tokio's timer rather than governor's `until_ready`, whose
     /// `futures-timer` helper thread would be missing in a forked PHP-FPM worker.
     pub async fn acquire(&self) {
+        if let Some(shared) = &self.shared {
+            let now = crate::shared::now_ns();
+            match shared.backend.0.gcra_acquire(&shared.key, shared.emission_ns, shared.tolerance_ns, now) {
+                Ok(wait) => {
+                    if !wait.is_zero() {
+                        tokio::time::sleep(wait).await;
+                    }
+                    return;
+                }
+                // Fail-open to this process's own bucket: an outage of the shared
+                // state must not stop the site (warned once per limiter).
+                Err(e) => {
+                    if !shared.warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                        tracing::warn!(
+                            "rate_limit: shared state ({}) failed, using the per-process limit: {e}",
+                            shared.backend.0.describe()
+                        );
+                    }
+                }
+            }
+        }
         while let Err(not_until) = self.limiter.check() {
             tokio::time::sleep(not_until.wait_time_from(self.clock.now())).await;
         }
@@ -60,7 +131,7 @@ mod tests {
 
     #[tokio::test]
     async fn burst_then_steady_rate() {
-        let limiter = RateLimiter::new(&RateLimitConfig { per_second: 50.0, burst: 5 }).unwrap();
+        let limiter = RateLimiter::new(&RateLimitConfig::new(50.0, 5)).unwrap();
         let start = Instant::now();
         for _ in 0..5 {
             limiter.acquire().await;
@@ -78,8 +149,8 @@ mod tests {
     #[test]
     fn rejects_bad_config() {
         for per_second in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e-20, 1e-300, 1e20] {
-            assert!(RateLimiter::new(&RateLimitConfig { per_second, burst: 1 }).is_err());
+            assert!(RateLimiter::new(&RateLimitConfig::new(per_second, 1)).is_err());
         }
-        assert!(RateLimiter::new(&RateLimitConfig { per_second: 1.0, burst: 0 }).is_err());
+        assert!(RateLimiter::new(&RateLimitConfig::new(1.0, 0)).is_err());
     }
 }
