@@ -111,6 +111,19 @@ impl PhpApiClient {
         Ok(out)
     }
 
+    /// Opens a streamed request for `RecordStream` (record_stream.rs): the retry loop
+    /// covers opening; the body is read later, batch by batch.
+    pub(crate) fn open_stream(
+        &mut self,
+        spec: &RequestSpec,
+        idle_timeout: std::time::Duration,
+    ) -> PhpResult<(conduit_http::Response, conduit_http::stream::BodyReader)> {
+        self.client.rebind_after_fork().map_err(|e| PhpException::from(http_error(&e)))?;
+        let client = &self.client;
+        let result = self.with_log(|sink| client.block_on(client.open_stream(spec, sink, idle_timeout)))?;
+        result.map_err(|e| http_error(&e).into())
+    }
+
     fn execute(&mut self, spec: &RequestSpec) -> PhpResult<conduit_http::Response> {
         self.client.rebind_after_fork().map_err(|e| PhpException::from(http_error(&e)))?;
         let client = &self.client;
@@ -168,6 +181,12 @@ impl PhpApiClient {
                 Err(throw.into())
             }
         }
+    }
+
+    /// Sends a request and returns a `RecordStream` over its body, unread (docs/mapper.md).
+    /// Options: the request options plus `format`, `fail_fast`, `idle_timeout`.
+    pub fn stream(&mut self, method: String, path: String, options: Option<&ZendHashTable>) -> PhpResult<crate::record_stream::PhpRecordStream> {
+        crate::record_stream::open(self, &method, &path, options)
     }
 
     /// Sends a request and returns the whole response.
@@ -304,5 +323,9 @@ impl PhpResponse {
     }
     pub fn get_correlation_id(&self) -> String {
         self.0.correlation_id.clone()
+    }
+    /// `$mapper->mapJson($this->getBody(), $selector)` without copying the body to PHP.
+    pub fn map(&self, mapper: &crate::mapper::PhpMapper, selector: String) -> PhpResult<crate::php_options::ArrayReturn> {
+        mapper.map_json(crate::php_options::Bytes(&self.0.body), selector)
     }
 }

@@ -227,6 +227,7 @@ property_getter!(get_response_body, "responseBody");
 property_getter!(get_response_headers, "responseHeaders");
 property_getter!(get_attempts, "attempts");
 property_getter!(get_retry_after, "retryAfter");
+property_getter!(get_records_delivered, "recordsDelivered");
 property_getter!(get_reason, "reason");
 property_getter!(get_http_status, "httpStatus");
 property_getter!(get_errors, "errors");
@@ -314,8 +315,12 @@ pub fn register_exception_classes() -> ext_php_rs::error::Result<()> {
 
     with_methods(
         builder(C::Transport, (runtime_exception_ce, "\\RuntimeException"))
-            .property(property("attempts", DataType::Long, false, zv_long_zero, "0")),
-        vec![getter("getAttempts", get_attempts, DataType::Long, false)],
+            .property(property("attempts", DataType::Long, false, zv_long_zero, "0"))
+            .property(property("recordsDelivered", DataType::Long, true, zv_null, "null")),
+        vec![
+            getter("getAttempts", get_attempts, DataType::Long, false),
+            getter("getRecordsDelivered", get_records_delivered, DataType::Long, true),
+        ],
     )
     .register()?;
 

@@ -71,6 +71,7 @@ pub const SENSITIVE: &[(&str, &str, &[&str])] = &[
     ("Conduit\\ApiClient", "request", &["options"]),
     ("Conduit\\ApiClient", "send", &["options"]),
     ("Conduit\\ApiClient", "sendmany", &["requests", "options"]),
+    ("Conduit\\ApiClient", "stream", &["options"]),
     ("Conduit\\SyncQueue", "pushrequest", &["options"]),
     ("Conduit\\RequestLog", "record", &["entry", "options"]),
     ("Conduit\\Store", "__construct", &["dsn"]),
@@ -80,7 +81,7 @@ pub const SENSITIVE: &[(&str, &str, &[&str])] = &[
 ];
 
 fn harden() {
-    use crate::{api_client, mapper, request_log, secret_box, store, sync_queue, webhook};
+    use crate::{api_client, mapper, record_stream, request_log, secret_box, store, sync_queue, webhook};
     guard_class::<api_client::PhpApiClient>(None);
     guard_class::<api_client::PhpResponse>(Some("responses come from ApiClient::send(), request() and sendMany()"));
     guard_class::<webhook::PhpWebhookSecurity>(None);
@@ -91,6 +92,7 @@ fn harden() {
     guard_class::<sync_queue::PhpJob>(Some("jobs come from SyncQueue::claim(), get() and list()"));
     guard_class::<request_log::PhpRequestLog>(None);
     guard_class::<mapper::PhpMapper>(None);
+    guard_class::<record_stream::PhpRecordStream>(Some("streams come from ApiClient::stream()"));
     read_only::<sync_queue::PhpJob>();
 }
 
@@ -211,7 +213,7 @@ unsafe extern "C" fn guarded(execute_data: *mut zend_execute_data, return_value:
         .as_ref()
         .and_then(|g| g.get(&key).copied());
     let Some(guard) = guard else {
-        let _ = config_error("Conduit: this method is not available (the extension was restarted).").throw();
+        config_error("Conduit: this method is not available (the extension was restarted).").throw();
         return;
     };
     // SAFETY: `func` is the running function; `This` holds the object for methods.
@@ -235,7 +237,7 @@ unsafe extern "C" fn guarded(execute_data: *mut zend_execute_data, return_value:
     };
     match refusal {
         Some(message) => {
-            let _ = config_error(message).throw();
+            config_error(message).throw();
         }
         // SAFETY: the original handler with the frame the engine gave us.
         None => unsafe { (guard.original)(execute_data, return_value) },
@@ -274,7 +276,7 @@ unsafe extern "C" fn refuse_write(
 ) -> *mut zval {
     // SAFETY: the engine passes a live object and property name.
     let (class, name) = unsafe { (class_name(object), zend_str(member)) };
-    let _ = config_error(format!(
+    config_error(format!(
         "{class} is a read-only snapshot of a job: ${name} cannot be written; change jobs through SyncQueue."
     ))
     .throw();
@@ -284,7 +286,7 @@ unsafe extern "C" fn refuse_write(
 unsafe extern "C" fn refuse_unset(object: *mut zend_object, member: *mut zend_string, _cache_slot: *mut *mut std::ffi::c_void) {
     // SAFETY: as above.
     let (class, name) = unsafe { (class_name(object), zend_str(member)) };
-    let _ = config_error(format!("{class} is a read-only snapshot of a job: ${name} cannot be unset.")).throw();
+    config_error(format!("{class} is a read-only snapshot of a job: ${name} cannot be unset.")).throw();
 }
 
 unsafe extern "C" fn no_property_ptr(

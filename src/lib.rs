@@ -13,6 +13,7 @@ mod php_options;
 // One binding module per PHP class family.
 mod api_client;
 mod mapper;
+mod record_stream;
 mod request_log;
 mod secret_box;
 mod store;
@@ -56,5 +57,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<sync_queue::PhpJob>()
         .class::<request_log::PhpRequestLog>()
         .class::<mapper::PhpMapper>()
+        .class::<record_stream::PhpRecordStream>()
         .class::<version::PhpVersion>()
 }

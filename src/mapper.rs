@@ -179,13 +179,13 @@ impl PhpMapper {
     }
 }
 
-enum Failure {
+pub(crate) enum Failure {
     Invalid(Vec<MappingError>),
     Aborted,
 }
 
 impl PhpMapper {
-    fn run(&self, record: &Value) -> Result<Value, Failure> {
+    pub(crate) fn run(&self, record: &Value) -> Result<Value, Failure> {
         let mut hook = PhpCallOut { callables: &self.callbacks };
         self.plan.map_with(record, &mut hook).map_err(|e| match e {
             MapError::Invalid(errors) => Failure::Invalid(errors.0),
@@ -216,7 +216,7 @@ impl CallOut for PhpCallOut<'_> {
 
 /// The exception to return when a callback's exception is already pending (the
 /// engine keeps the pending one; this one is never thrown).
-fn aborted() -> PhpException {
+pub(crate) fn aborted() -> PhpException {
     PhpException::from_message("mapping stopped by an exception from a callback".to_string())
 }
 
@@ -232,7 +232,7 @@ fn insert(ht: &mut ZBox<ZendHashTable>, key: &Key, value: Zval) {
 }
 
 /// `MappingException` with every error as `['path', 'reason', 'message', 'value', 'record']`.
-fn mapping_exception(failed: &[(Option<Key>, Vec<MappingError>)], total_records: usize) -> PhpException {
+pub(crate) fn mapping_exception(failed: &[(Option<Key>, Vec<MappingError>)], total_records: usize) -> PhpException {
     let total_errors: usize = failed.iter().map(|(_, e)| e.len()).sum();
     let mut list = ZendHashTable::with_capacity(u32::try_from(total_errors.min(MAX_REPORTED_ERRORS)).unwrap_or(u32::MAX));
     for (record, errors) in failed {

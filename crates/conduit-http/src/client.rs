@@ -23,9 +23,9 @@ pub const DEFAULT_CONCURRENCY: usize = 16;
 
 #[derive(Clone)]
 pub struct ApiClient {
-    config: Arc<ClientConfig>,
+    pub(crate) config: Arc<ClientConfig>,
     /// The process whose pool, limiter and breaker this client holds (see `rebind_after_fork`).
-    process: &'static process::ProcessState,
+    pub(crate) process: &'static process::ProcessState,
     /// Accept, default and auth headers, validated once.
     base_headers: HeaderMap,
     http: reqwest::Client,
@@ -37,14 +37,14 @@ pub struct ApiClient {
 
 /// What every attempt of one call sends, resolved and checked once per call
 /// (headers are built per attempt, as they are moved into the request).
-struct Prepared {
+pub(crate) struct Prepared {
     method: reqwest::Method,
     url: url::Url,
     body: bytes::Bytes,
 }
 
 /// How one attempt ended.
-enum AttemptResult {
+pub(crate) enum AttemptResult {
     Answered(Response),
     Failed { outcome: AttemptOutcome, kind: Kind, message: String, stale_connection: bool },
 }
@@ -106,6 +106,17 @@ impl ApiClient {
 
     /// Sends one logical request. A non-2xx final answer is an `Err` carrying the response.
     pub async fn execute(&self, spec: &RequestSpec, extra_sink: Option<&dyn AttemptSink>) -> Result<Response, Error> {
+        self.execute_inner(spec, extra_sink, None).await
+    }
+
+    /// `execute` with an optional slot for streaming (crate::stream): a 2xx answer's
+    /// body is left unread and its reqwest response put into the slot.
+    pub(crate) async fn execute_inner(
+        &self,
+        spec: &RequestSpec,
+        extra_sink: Option<&dyn AttemptSink>,
+        stream_slot: Option<&crate::stream::StreamSlot>,
+    ) -> Result<Response, Error> {
         let correlation_id = new_correlation_id();
         let started = Instant::now();
         let prepared = match self.prepare(spec) {
@@ -133,7 +144,8 @@ impl ApiClient {
                 limiter.acquire().await;
             }
             let attempt_started_at = SystemTime::now();
-            let result = self.attempt_once(spec, &prepared, attempt, &correlation_id, extra_sink, attempt_started_at).await;
+            let result =
+                self.attempt_once(spec, &prepared, attempt, &correlation_id, extra_sink, attempt_started_at, stream_slot).await;
 
             let (outcome, retry_after, final_error) = match result {
                 AttemptResult::Answered(mut response) => {
@@ -300,6 +312,7 @@ impl ApiClient {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn attempt_once(
         &self,
         spec: &RequestSpec,
@@ -308,6 +321,7 @@ impl ApiClient {
         correlation_id: &str,
         extra_sink: Option<&dyn AttemptSink>,
         started_at: SystemTime,
+        stream_slot: Option<&crate::stream::StreamSlot>,
     ) -> AttemptResult {
         let start = Instant::now();
         let method = prepared.method.clone();
@@ -327,9 +341,12 @@ impl ApiClient {
         let mut record = (!self.sinks.is_empty() || extra_sink.is_some())
             .then(|| self.new_record(spec, &prepared.url, &headers, &prepared.body, attempt, correlation_id, started_at));
         self.process.requests_sent.fetch_add(1, Ordering::Relaxed);
-        let result = match self.send_following_redirects(spec, method, prepared, headers, timeout, start).await {
-            Ok(resp) => self.read_response(resp, &spec.method, timeout, start).await,
-            Err(failed) => Err(failed),
+        let result = match stream_slot {
+            Some(slot) => crate::stream::open_attempt(self, spec, method, prepared, headers, timeout, start, slot).await,
+            None => match self.send_following_redirects(spec, method, prepared, headers, timeout, start).await {
+                Ok(resp) => self.read_response(resp, &spec.method, timeout, start).await,
+                Err(failed) => Err(failed),
+            },
         };
         let result = match result {
             Ok(response) => AttemptResult::Answered(response),
@@ -405,7 +422,7 @@ impl ApiClient {
     /// followed with only `Accept` (no auth header, no Basic/Bearer, no custom or
     /// `redact_headers` header, no auth query parameter, never a `Referer`), and a
     /// 307/308 that would re-send the body to the other origin is not followed.
-    async fn send_following_redirects(
+    pub(crate) async fn send_following_redirects(
         &self,
         spec: &RequestSpec,
         method: reqwest::Method,
@@ -519,7 +536,7 @@ impl ApiClient {
         response.headers = redactor.headers(&response.headers);
     }
 
-    fn timed_out(&self, timeout: Duration, when: &str) -> AttemptResult {
+    pub(crate) fn timed_out(&self, timeout: Duration, when: &str) -> AttemptResult {
         AttemptResult::Failed {
             outcome: AttemptOutcome::Timeout,
             kind: Kind::Timeout,
@@ -531,13 +548,13 @@ impl ApiClient {
     /// The one place a reqwest error becomes a message: reqwest's text quotes the
     /// full URL (query auth parameter, userinfo) and a source may quote more, so
     /// the URL is dropped and the rest scrubbed of every credential.
-    fn classify(&self, e: reqwest::Error, timeout: Duration) -> AttemptResult {
+    pub(crate) fn classify(&self, e: reqwest::Error, timeout: Duration) -> AttemptResult {
         let e = e.without_url();
         let chain = self.config.redactor.scrub_text(&describe_chain(&e));
         classify(&e, chain, timeout)
     }
 
-    async fn read_response(
+    pub(crate) async fn read_response(
         &self,
         mut resp: reqwest::Response,
         method: &str,

@@ -5,6 +5,7 @@
 
 mod admin;
 mod controls;
+mod erp;
 mod http;
 mod ratelimit;
 mod record;

@@ -72,6 +72,22 @@ pub async fn handle(stream: &mut TcpStream, req: Request, conn_id: u64, state: &
         _ => {}
     }
 
+    // The ERP endpoints (erp.rs), unless a control or script step set the answer.
+    if crate::erp::is_erp(&req.path) && plan.status.is_none() && plan.body.is_none() && plan.fault.is_none() {
+        return match crate::erp::handle(stream, &req, close || head_only).await {
+            crate::erp::Outcome::Done(resp) => send(stream, &resp, head_only, close, &mut flight).await,
+            crate::erp::Outcome::Streamed(Some(keep)) => {
+                flight.status = Some(200);
+                if keep {
+                    After::KeepAlive
+                } else {
+                    After::Close
+                }
+            }
+            crate::erp::Outcome::Streamed(None) => After::Drop,
+        };
+    }
+
     let resp = build_response(&plan, &req, conn_id, flight.seq);
 
     if plan.fault == Some(Fault::ResetAfterHeaders) {
