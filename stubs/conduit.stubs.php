@@ -52,8 +52,14 @@ class RateLimitException extends ApiException
 class TransportException extends \RuntimeException implements ConduitException
 {
     protected int $attempts = 0;
+    protected ?int $recordsDelivered = null;
 
     public function getAttempts(): int {}
+    /**
+     * For a RecordStream that broke mid-body: the records read in the batches
+     * delivered before the break (resume with that offset); null otherwise.
+     */
+    public function getRecordsDelivered(): ?int {}
 }
 
 /** Connect or total timeout. */
@@ -163,6 +169,19 @@ class ApiClient
 
     /** "closed", "open" or "half_open"; null without a circuit breaker. */
     public function getCircuitState(): ?string {}
+
+    /**
+     * Sends a request and returns its body unread, as a RecordStream to iterate in
+     * batches (docs/mapper.md "Record streams"). Retries, the rate limit and the
+     * breaker apply to opening the stream; `timeout` covers the response head.
+     * Options: the request options of send(), plus
+     * `format` ("json", "ndjson", "xml"; default from Content-Type),
+     * `fail_fast` (bool, default false: records failing the mapper are skipped and
+     * reported by getErrors()), `idle_timeout` (seconds to wait for each body chunk,
+     * default 30, 0 = no limit).
+     * @throws ApiException|RateLimitException|TransportException|TimeoutException|CircuitOpenException|ConfigException
+     */
+    public function stream(string $method, string $path, #[\SensitiveParameter] ?array $options = null): RecordStream {}
 }
 
 /** A completed exchange. */
@@ -190,6 +209,11 @@ class Response
     public function getUrl(): string {}
     /** Shared by every attempt's log record. */
     public function getCorrelationId(): string {}
+    /**
+     * `$mapper->mapJson($response->getBody(), $selector)` without copying the body.
+     * @throws MappingException
+     */
+    public function map(Mapper $mapper, string $selector): array {}
 }
 
 // ---- mapper.stubs.php ----
@@ -787,6 +811,81 @@ final class RequestLog
      *               write_errors: int, unreachable_since: ?float, last_error: ?string}
      */
     public function writerStats(): array {}
+}
+
+// ---- stream.stubs.php ----
+
+/**
+ * A response body read record by record (ApiClient::stream()). Call records()
+ * once, then foreach: each value is a list of up to $batch (mapped) records,
+ * keys 0, 1, 2… (the batch number). The body is never one PHP string; memory is
+ * bounded by the batch and the largest record. A stream is read once.
+ *
+ * ```php
+ * $stream = $client->stream('GET', '/export', ['query' => ['offset' => $offset]]);
+ * foreach ($stream->records('items[*]', $mapper, 500) as $batch) { … }
+ * ```
+ *
+ * Failures: a malformed body (invalid_json / invalid_xml) or a failing record
+ * with `fail_fast` is a MappingException naming the record; the batch holding it
+ * is not delivered. A connection lost mid-body is a TransportException whose
+ * getRecordsDelivered() is the offset to resume from.
+ *
+ * @implements \Iterator<int, list<array<mixed>>>
+ */
+final class RecordStream implements \Iterator
+{
+    /** Streams come from ApiClient::stream(): `new RecordStream()` throws ConfigException. */
+    public function __construct() {}
+
+    /**
+     * Sets what to read and returns this stream. `$selector`: a JSON path ending in
+     * its only wildcard (`items[*]`, `data.items[*]`, `[*]`), `""` or `[*]` for
+     * NDJSON, element names from the root for XML
+     * (`КоммерческаяИнформация/Каталог/Товары/Товар`).
+     * @throws ConfigException bad selector or batch size (1 to 100000), second call
+     */
+    public function records(string $selector, ?Mapper $mapper = null, int $batch = 500): static {}
+
+    /**
+     * The next batch, or null at the end — the loop without foreach.
+     * @return list<array<mixed>>|null
+     * @throws MappingException|TransportException|TimeoutException
+     */
+    public function nextBatch(): ?array {}
+
+    /** @return list<array<mixed>>|null */
+    public function current(): ?array {}
+    public function key(): int {}
+    /** @throws MappingException|TransportException|TimeoutException */
+    public function next(): void {}
+    /** @throws ConfigException when the stream was already read */
+    public function rewind(): void {}
+    public function valid(): bool {}
+
+    /**
+     * `records`: read from the body; `mapped`: delivered; `batches`: delivered
+     * batches; `errors`: records skipped for mapping errors.
+     * @return array{records: int, mapped: int, batches: int, errors: int}
+     */
+    public function getStats(): array {}
+
+    /**
+     * The mapping errors of skipped records (first 1000), shaped like
+     * MappingException::getErrors() with `record` the record's position.
+     * @return list<array{path: string, reason: string, message: string, value: ?string, record: int}>
+     */
+    public function getErrors(): array {}
+
+    /** Records read in delivered batches (mapped or skipped): the resume offset. */
+    public function getRecordsDelivered(): int {}
+
+    public function getStatus(): int {}
+    /** @return array<string, string> */
+    public function getHeaders(): array {}
+    public function getHeader(string $name): ?string {}
+    public function getAttempts(): int {}
+    public function getCorrelationId(): string {}
 }
 
 // ---- version.stubs.php ----

@@ -47,8 +47,14 @@ class RateLimitException extends ApiException
 class TransportException extends \RuntimeException implements ConduitException
 {
     protected int $attempts = 0;
+    protected ?int $recordsDelivered = null;
 
     public function getAttempts(): int {}
+    /**
+     * For a RecordStream that broke mid-body: the records read in the batches
+     * delivered before the break (resume with that offset); null otherwise.
+     */
+    public function getRecordsDelivered(): ?int {}
 }
 
 /** Connect or total timeout. */
@@ -158,6 +164,19 @@ class ApiClient
 
     /** "closed", "open" or "half_open"; null without a circuit breaker. */
     public function getCircuitState(): ?string {}
+
+    /**
+     * Sends a request and returns its body unread, as a RecordStream to iterate in
+     * batches (docs/mapper.md "Record streams"). Retries, the rate limit and the
+     * breaker apply to opening the stream; `timeout` covers the response head.
+     * Options: the request options of send(), plus
+     * `format` ("json", "ndjson", "xml"; default from Content-Type),
+     * `fail_fast` (bool, default false: records failing the mapper are skipped and
+     * reported by getErrors()), `idle_timeout` (seconds to wait for each body chunk,
+     * default 30, 0 = no limit).
+     * @throws ApiException|RateLimitException|TransportException|TimeoutException|CircuitOpenException|ConfigException
+     */
+    public function stream(string $method, string $path, #[\SensitiveParameter] ?array $options = null): RecordStream {}
 }
 
 /** A completed exchange. */
@@ -185,4 +204,9 @@ class Response
     public function getUrl(): string {}
     /** Shared by every attempt's log record. */
     public function getCorrelationId(): string {}
+    /**
+     * `$mapper->mapJson($response->getBody(), $selector)` without copying the body.
+     * @throws MappingException
+     */
+    public function map(Mapper $mapper, string $selector): array {}
 }
