@@ -27,6 +27,7 @@ step "cargo clippy -D warnings" cargo clippy --workspace --release --quiet -- -D
 if compgen -G "tests/phpt/**/*.phpt" >/dev/null || compgen -G "tests/phpt/*/*.phpt" >/dev/null; then
   step "phpt (extension as PHP sees it)" php "$RUN_TESTS" -q --show-diff -d "extension=$EXT" tests/phpt
 fi
+step "Options fuzzer (no panic, no \\Error)" env CONDUIT_EXTENSION="$EXT" "${PHP[@]}" tests/fuzz/options-fuzz.php
 step "PHPUnit (extension against the mock API)" "${PHP[@]}" /usr/bin/phpunit --configuration phpunit.xml.dist
 [ -x tests/run-store-tests.sh ] && step "Store/queue/log suites on SQLite and MariaDB" bash tests/run-store-tests.sh
 step "Bitrix test kernel: conformance + own tests" bash tests/bitrix-kernel/run.sh

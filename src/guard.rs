@@ -71,7 +71,6 @@ pub const SENSITIVE: &[(&str, &str, &[&str])] = &[
     ("Conduit\\ApiClient", "request", &["options"]),
     ("Conduit\\ApiClient", "send", &["options"]),
     ("Conduit\\ApiClient", "sendmany", &["requests", "options"]),
-    ("Conduit\\ApiClient", "stream", &["options"]),
     ("Conduit\\SyncQueue", "pushrequest", &["options"]),
     ("Conduit\\RequestLog", "record", &["entry", "options"]),
     ("Conduit\\Store", "__construct", &["dsn"]),
@@ -81,7 +80,7 @@ pub const SENSITIVE: &[(&str, &str, &[&str])] = &[
 ];
 
 fn harden() {
-    use crate::{api_client, mapper, record_stream, request_log, secret_box, store, sync_queue, webhook};
+    use crate::{api_client, mapper, request_log, secret_box, store, sync_queue, webhook};
     guard_class::<api_client::PhpApiClient>(None);
     guard_class::<api_client::PhpResponse>(Some("responses come from ApiClient::send(), request() and sendMany()"));
     guard_class::<webhook::PhpWebhookSecurity>(None);
@@ -92,7 +91,6 @@ fn harden() {
     guard_class::<sync_queue::PhpJob>(Some("jobs come from SyncQueue::claim(), get() and list()"));
     guard_class::<request_log::PhpRequestLog>(None);
     guard_class::<mapper::PhpMapper>(None);
-    guard_class::<record_stream::PhpRecordStream>(Some("streams come from ApiClient::stream()"));
     read_only::<sync_queue::PhpJob>();
 }
 

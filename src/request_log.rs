@@ -8,7 +8,8 @@ use ext_php_rs::types::ZendHashTable;
 
 use crate::convert::headers_to_array;
 use crate::exceptions::config_error;
-use crate::store::{array_to_options, ms_to_secs, store_error, PhpStore};
+use crate::php_options::Bytes;
+use crate::store::{array_to_options, ms_to_secs, store_error, utf8_arg, PhpStore};
 
 #[php_class]
 #[php(name = "Conduit\\RequestLog")]
@@ -81,9 +82,10 @@ impl PhpRequestLog {
     /// @return array<int, array<string, mixed>>
     /// @throws ConfigException|QueueException
     #[php(defaults(limit = 50, offset = 0))]
-    pub fn list(&self, filter: Option<&ZendHashTable>, order: Option<String>, limit: i64, offset: i64) -> PhpResult<Vec<ZBox<ZendHashTable>>> {
+    pub fn list(&self, filter: Option<&ZendHashTable>, order: Option<Bytes<'_>>, limit: i64, offset: i64) -> PhpResult<Vec<ZBox<ZendHashTable>>> {
         let filter = array_to_options(filter, &[])?;
-        let entries = self.log.list(filter.as_ref(), order.as_deref(), limit, offset).map_err(store_error)?;
+        let order = order.map(|o| utf8_arg("RequestLog::list(): $order", o)).transpose()?;
+        let entries = self.log.list(filter.as_ref(), order, limit, offset).map_err(store_error)?;
         entries.iter().map(entry_to_array).collect()
     }
 

@@ -11,6 +11,7 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::Value;
 
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
+use crate::php_options::Bytes;
 
 /// Maps a storage error: bad arguments → `ConfigException`, everything else
 /// (database down, job gone, lease lost) → `QueueException` with the reason.
@@ -23,6 +24,20 @@ pub fn store_error(e: conduit_store::Error) -> PhpException {
 }
 
 /// An options/filter array as a JSON object (keys must be UTF-8). `skip` keys are left out.
+/// A string argument as UTF-8 text: PHP strings may hold any bytes, and a
+/// ConfigException naming the argument is the answer to one that is not text
+/// (ext-php-rs' `String` arguments would throw a TypeError instead). The value is
+/// never shown: it may be a DSN.
+pub fn utf8_arg<'a>(what: &str, bytes: Bytes<'a>) -> PhpResult<&'a str> {
+    std::str::from_utf8(bytes.0).map_err(|e| {
+        config_error(format!(
+            "{what} must be UTF-8 text: byte {} of {} is not (the value is not shown)",
+            e.valid_up_to() + 1,
+            bytes.0.len()
+        ))
+    })
+}
+
 pub fn array_to_options(options: Option<&ZendHashTable>, skip: &[&str]) -> PhpResult<Option<Value>> {
     match options {
         None => Ok(None),
@@ -71,10 +86,11 @@ impl PhpStore {
 
     /// `sqlite:///abs/path.db` or `mysql://user:pass@host:3306/db`. Connects on first use.
     /// @throws ConfigException for a bad DSN or option.
-    pub fn __construct(dsn: String, options: Option<&ZendHashTable>) -> PhpResult<Self> {
+    pub fn __construct(dsn: Bytes<'_>, options: Option<&ZendHashTable>) -> PhpResult<Self> {
+        let dsn = utf8_arg("Store::__construct(): $dsn", dsn)?;
         let options = array_to_options(options, &[])?;
         let options = conduit_store::StoreOptions::from_value(options.as_ref()).map_err(store_error)?;
-        let store = conduit_store::Store::open(&dsn, options).map_err(store_error)?;
+        let store = conduit_store::Store::open(dsn, options).map_err(store_error)?;
         Ok(Self { store })
     }
 

@@ -13,7 +13,8 @@ use serde_json::Value;
 use crate::convert::{json_to_zval, zval_to_json};
 use crate::exceptions::{config_error, ExceptionClass};
 use crate::php_options::entries;
-use crate::store::{array_to_json, array_to_options, ms_to_secs, store_error, PhpStore};
+use crate::php_options::Bytes;
+use crate::store::{array_to_json, array_to_options, ms_to_secs, store_error, utf8_arg, PhpStore};
 
 /// A job as PHP sees it: public properties, payload and result decoded.
 #[php_class]
@@ -244,10 +245,11 @@ impl PhpSyncQueue {
     /// Options: delay_s | run_at, priority, max_attempts, dedupe_key, dedupe_window_s,
     /// group_key, backoff_base_s, backoff_max_s.
     /// @throws ConfigException|QueueException
-    pub fn push(&self, r#type: String, payload: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<i64> {
+    pub fn push(&self, r#type: Bytes<'_>, payload: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<i64> {
+        let r#type = utf8_arg("SyncQueue::push(): $type", r#type)?;
         let payload = array_to_json(payload, "payload")?;
         let options = array_to_options(options, &[])?;
-        self.queue.push(&r#type, &payload, options.as_ref()).map(|p| p.id).map_err(store_error)
+        self.queue.push(r#type, &payload, options.as_ref()).map(|p| p.id).map_err(store_error)
     }
 
     /// Adds several jobs in one transaction (all or none); returns their ids in order.
@@ -263,7 +265,9 @@ impl PhpSyncQueue {
     /// Adds an HTTP delivery job for runDeliveries(). Options: query, headers, json,
     /// form, body, timeout, idempotency_key (generated when absent) plus push() options.
     /// @throws ConfigException|QueueException
-    pub fn push_request(&self, method: String, path: String, options: Option<&ZendHashTable>) -> PhpResult<i64> {
+    pub fn push_request(&self, method: Bytes<'_>, path: Bytes<'_>, options: Option<&ZendHashTable>) -> PhpResult<i64> {
+        let method = utf8_arg("SyncQueue::pushRequest(): $method", method)?;
+        let path = utf8_arg("SyncQueue::pushRequest(): $path", path)?;
         let json = array_to_options(options, &["body"])?;
         let raw_body = match options.and_then(|o| o.get("body")) {
             None => None,
@@ -273,7 +277,7 @@ impl PhpSyncQueue {
                 None => return Err(config_error("SyncQueue::pushRequest(): option \"body\" must be a string (use \"json\" for arrays).")),
             },
         };
-        self.queue.push_request(&method, &path, json.as_ref(), raw_body).map(|(p, _)| p.id).map_err(store_error)
+        self.queue.push_request(method, path, json.as_ref(), raw_body).map(|(p, _)| p.id).map_err(store_error)
     }
 
     /// Leases up to $limit due jobs. Options: lease_s, types.
@@ -351,9 +355,10 @@ impl PhpSyncQueue {
     /// @return Job[]
     /// @throws ConfigException|QueueException
     #[php(defaults(limit = 50, offset = 0))]
-    pub fn list(&self, filter: Option<&ZendHashTable>, order: Option<String>, limit: i64, offset: i64) -> PhpResult<Vec<PhpJob>> {
+    pub fn list(&self, filter: Option<&ZendHashTable>, order: Option<Bytes<'_>>, limit: i64, offset: i64) -> PhpResult<Vec<PhpJob>> {
         let filter = array_to_options(filter, &[])?;
-        jobs_to_php(self.queue.list(filter.as_ref(), order.as_deref(), limit, offset).map_err(store_error)?)
+        let order = order.map(|o| utf8_arg("SyncQueue::list(): $order", o)).transpose()?;
+        jobs_to_php(self.queue.list(filter.as_ref(), order, limit, offset).map_err(store_error)?)
     }
 
     /// @throws ConfigException|QueueException

@@ -68,13 +68,20 @@ impl PhpWebhookSecurity {
     pub fn sign(
         &self,
         body: Bytes<'_>,
-        id: Option<String>,
+        id: Option<Bytes<'_>>,
         timestamp: Option<i64>,
     ) -> PhpResult<ZBox<ZendHashTable>> {
         let timestamp = timestamp.unwrap_or_else(webhook::unix_now);
+        let id = id
+            .map(|id| {
+                std::str::from_utf8(id.0).map_err(|_| {
+                    config_error("WebhookSecurity::sign(): $id must be 1 to 256 printable ASCII characters, no spaces.")
+                })
+            })
+            .transpose()?;
         let headers = self
             .0
-            .sign(body.0, id.as_deref(), timestamp)
+            .sign(body.0, id, timestamp)
             .map_err(config_exception)?;
         let mut out =
             ZendHashTable::with_capacity(u32::try_from(headers.len()).unwrap_or(u32::MAX));
