@@ -1,7 +1,7 @@
 //! Mock ERP endpoints (issue 12): catalog and offers exports generated on the fly
 //! (never held in memory) and an idempotency-aware orders endpoint.
 //!
-//! - `GET /erp/catalog?n=N` — products `offset..offset+N` as `format=json`
+//! - `GET /erp/catalog?n=N` — products `offset..N` (`P00000000`…) as `format=json`
 //!   (`{"items":[…]}`, default), `ndjson`, or `xml` (CommerceML `import.xml`,
 //!   `encoding=windows-1251` for the 1C variant).
 //! - `GET /erp/offers?n=N` — prices and stock: `format=json` (`{"items":[…]}`) or
@@ -9,7 +9,8 @@
 //! - Stream faults, any export: `byte_writes=1` (one body byte per write),
 //!   `cut_after=K` (RST after K body bytes), `bad_at=I` (record I malformed),
 //!   `huge_at=I&huge_bytes=B` (record I has a B-byte description),
-//!   `offset=O` (first product number; for resuming).
+//!   `offset=O` (first product of this response; for resuming). `bad_at`/`huge_at`
+//!   count from the response's first record.
 //! - `POST /erp/orders` — 201 `{"id","number","created":true,"received":<body>}`;
 //!   the same `Idempotency-Key` again gets 200 with the same id and
 //!   `"created":false`. `GET /erp/orders` lists them.
@@ -36,12 +37,21 @@ static ORDERS: Mutex<Option<OrderBook>> = Mutex::new(None);
 
 #[derive(Default)]
 struct OrderBook {
-    by_key: HashMap<String, Value>,
-    list: Vec<Value>,
+    /// By (prefix, idempotency key).
+    by_key: HashMap<(String, String), Value>,
+    /// (prefix, order)
+    list: Vec<(String, Value)>,
 }
 
+/// `/erp/…` or `<prefix>/erp/…` (tests put a prefix of their own in front).
 pub fn is_erp(path: &str) -> bool {
-    path.starts_with("/erp/")
+    split(path).is_some()
+}
+
+/// (prefix, route from "/erp/").
+fn split(path: &str) -> Option<(&str, &str)> {
+    let at = path.find("/erp/")?;
+    Some((&path[..at], &path[at..]))
 }
 
 /// What the connection loop does afterwards.
@@ -121,19 +131,21 @@ fn export_of(req: &Request) -> Result<Export, String> {
 }
 
 pub async fn handle(stream: &mut TcpStream, req: &Request, close: bool) -> Outcome {
-    match (req.method.as_str(), req.path.as_str()) {
-        ("POST", "/erp/orders") => Outcome::Done(order(req)),
+    let (prefix, route) = split(&req.path).unwrap_or(("", ""));
+    match (req.method.as_str(), route) {
+        ("POST", "/erp/orders") => Outcome::Done(order(req, prefix)),
         ("GET", "/erp/orders") => {
             let book = ORDERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let list = book.as_ref().map(|b| b.list.clone()).unwrap_or_default();
+            let list: Vec<Value> =
+                book.as_ref().map(|b| b.list.iter().filter(|(p, _)| p == prefix).map(|(_, o)| o.clone()).collect()).unwrap_or_default();
             Outcome::Done(Response::json(200, &json!({"items": list})))
         }
-        ("GET", "/erp/catalog") | ("GET", "/erp/offers") => {
+        ("GET", "/erp/catalog" | "/erp/offers") => {
             let export = match export_of(req) {
                 Ok(e) => e,
                 Err(e) => return Outcome::Done(Response::error(400, "bad_export", &e)),
             };
-            let offers = req.path == "/erp/offers";
+            let offers = route == "/erp/offers";
             if offers && export.format == Format::Ndjson {
                 return Outcome::Done(Response::error(400, "bad_export", "offers come as json or xml"));
             }
@@ -146,24 +158,24 @@ pub async fn handle(stream: &mut TcpStream, req: &Request, close: bool) -> Outco
     }
 }
 
-fn order(req: &Request) -> Response {
+fn order(req: &Request, prefix: &str) -> Response {
     let received: Value = serde_json::from_slice(&req.body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&req.body).into_owned()));
     let key = req.headers.iter().find(|(n, _)| n == "idempotency-key").map(|(_, v)| v.clone());
     let mut guard = ORDERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let book = guard.get_or_insert_with(OrderBook::default);
     if let Some(k) = &key {
-        if let Some(existing) = book.by_key.get(k) {
+        if let Some(existing) = book.by_key.get(&(prefix.to_string(), k.clone())) {
             let mut v = existing.clone();
             v["created"] = json!(false);
             return Response::json(200, &v);
         }
     }
-    let number = book.list.len() + 1;
+    let number = book.list.iter().filter(|(p, _)| p == prefix).count() + 1;
     let v = json!({"id": format!("ERP-{number:06}"), "number": number, "created": true,
                    "idempotency_key": key, "received": received});
-    book.list.push(v.clone());
+    book.list.push((prefix.to_string(), v.clone()));
     if let Some(k) = key {
-        book.by_key.insert(k, v.clone());
+        book.by_key.insert((prefix.to_string(), k), v.clone());
     }
     Response::json(201, &v)
 }
@@ -184,7 +196,8 @@ async fn stream_export(stream: &mut TcpStream, ex: &Export, offers: bool, close:
     let mut w = ChunkWriter { stream, buf: Vec::with_capacity(FLUSH_AT + 4096), sent: 0, ex };
     let mut text = String::with_capacity(4096);
     text.push_str(&prologue(ex, offers));
-    for k in 0..ex.n {
+    // Products offset..n: `n` is the export's size, `offset` where this response starts.
+    for k in 0..ex.n.saturating_sub(ex.offset) {
         let i = ex.offset.saturating_add(k);
         if ex.format == Format::Json && k > 0 {
             text.push(',');

@@ -1,0 +1,2 @@
+<?php
+$MESS['CONDUIT_GATEWAY_NOT_AN_OBJECT'] = '#METHOD# #PATH# did not answer with a JSON object.';
