@@ -6,7 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 EXT      := $(CURDIR)/target/release/libconduit.so
 PHP_EXT  := php -d extension=$(EXT)
 
-.PHONY: deps build test test-rust test-php test-fpm test-stubs demo bench bench-http bench-queue bench-crypto bench-admin stubs clean install uninstall deb
+.PHONY: deps build test test-rust test-php test-fpm test-stubs demo bench bench-http bench-queue bench-crypto bench-admin bench-import stubs clean install uninstall deb
 
 deps:
 	@bash scripts/install-deps.sh
@@ -37,6 +37,9 @@ bench-crypto: build
 
 bench-admin: build
 	@bash bench/run.sh admin
+
+bench-import: build
+	@bash bench/run.sh import
 
 # Regenerates nothing by hand: checks the stubs against the built extension.
 test-stubs: build

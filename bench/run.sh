@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark dispatcher: `bash bench/run.sh http|queue|crypto|admin [args…]`.
+# Benchmark dispatcher: `bash bench/run.sh http|queue|crypto|admin|import [args…]`.
 # Builds nothing (the Makefile builds first). Starts the mock API when the bench
 # needs it (http always; others when their script reads CONDUIT_MOCK_URL), exports
 # CONDUIT_MOCK_URL=http://127.0.0.1:PORT, runs bench/<name>.php with the extension,
@@ -10,10 +10,10 @@ ROOT=$PWD
 EXT=${CONDUIT_EXT:-$ROOT/target/release/libconduit.so}
 MOCK_BIN=${CONDUIT_MOCKAPI_BIN:-$ROOT/target/release/conduit-mockapi}
 
-usage() { echo "usage: bash bench/run.sh http|queue|crypto|admin [args…]" >&2; exit 2; }
+usage() { echo "usage: bash bench/run.sh http|queue|crypto|admin|import [args…]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 name=$1; shift
-case "$name" in http|queue|crypto|admin) ;; *) usage ;; esac
+case "$name" in http|queue|crypto|admin|import) ;; *) usage ;; esac
 
 script="bench/$name.php"
 [ -f "$script" ] || { echo "bench/run.sh: $script does not exist (the '$name' benchmark has not been written yet)" >&2; exit 2; }
