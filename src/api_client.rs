@@ -55,6 +55,53 @@ pub fn http_error(e: &conduit_http::Error) -> ConduitThrow {
     throw
 }
 
+type SharedStore = Option<Arc<dyn conduit_http::shared::SharedLimitBackend>>;
+
+/// The client options as JSON, with `rate_limit.store` and `circuit_breaker.store`
+/// (a `Conduit\Store`, not JSON) taken out and replaced by `true`; anything else
+/// there is a ConfigException naming the option.
+fn options_with_stores(options: Option<&ZendHashTable>) -> PhpResult<(serde_json::Value, (SharedStore, SharedStore))> {
+    let mut json = options_to_json(options, &["log", "rate_limit", "circuit_breaker"])?;
+    let mut stores: [SharedStore; 2] = [None, None];
+    for (i, name) in ["rate_limit", "circuit_breaker"].into_iter().enumerate() {
+        let Some(value) = options.and_then(|o| o.get(name)) else { continue };
+        let converted = match value.array() {
+            Some(ht) => {
+                let mut map = serde_json::Map::new();
+                for (key, item) in entries(ht) {
+                    let Some(k) = key.to_utf8() else {
+                        return Err(config_error(format!("Option \"{name}\" has a key that is not valid UTF-8.")));
+                    };
+                    if k == "store" && !item.is_null() {
+                        match crate::store::shared_limits_of(item) {
+                            Some(store) => stores[i] = Some(store),
+                            None => {
+                                return Err(config_error(format!(
+                                    "Option \"{name}.store\" must be a Conduit\\Store: {} given.",
+                                    crate::php_options::type_name(item)
+                                )))
+                            }
+                        }
+                        map.insert(k, serde_json::Value::Bool(true));
+                        continue;
+                    }
+                    let v = crate::convert::zval_to_json(item, &format!("{name}.{k}"))
+                        .map_err(|m| config_error(format!("Option {m}.")))?;
+                    map.insert(k, v);
+                }
+                serde_json::Value::Object(map)
+            }
+            // Not an array: let the option reader report it with its usual message.
+            None => crate::convert::zval_to_json(value, name).map_err(|m| config_error(format!("Option {m}.")))?,
+        };
+        if let serde_json::Value::Object(m) = &mut json {
+            m.insert(name.to_owned(), converted);
+        }
+    }
+    let [rl, cb] = stores;
+    Ok((json, (rl, cb)))
+}
+
 /// Reads a request's options; `body` is taken as raw bytes (binary-safe).
 fn request_spec(method: &str, path: &str, options: Option<&ZendHashTable>) -> PhpResult<RequestSpec> {
     let json = options_to_json(options, &["body"])?;
@@ -138,8 +185,14 @@ impl PhpApiClient {
 
     /// @throws ConfigException on any invalid option.
     pub fn __construct(baseUrl: String, options: Option<&ZendHashTable>) -> PhpResult<Self> {
-        let json = options_to_json(options, &["log"])?;
+        let (json, stores) = options_with_stores(options)?;
         let mut config = ClientConfig::from_options(&baseUrl, &json).map_err(|e| PhpException::from(http_error(&e)))?;
+        if let (Some(rl), Some(store)) = (config.rate_limit.as_mut(), stores.0) {
+            rl.backend = Some(conduit_http::shared::BackendHandle(store));
+        }
+        if let (Some(cb), Some(store)) = (config.circuit_breaker.as_mut(), stores.1) {
+            cb.backend = Some(conduit_http::shared::BackendHandle(store));
+        }
         let mut log_callable = None;
         let mut store_sink: Option<Arc<dyn AttemptSink>> = None;
         if let Some(log) = options.and_then(|o| o.get("log")).filter(|z| !z.is_null()) {

@@ -79,10 +79,16 @@ pub fn attempt_sink_of(value: &Zval) -> Option<Arc<dyn AttemptSink>> {
     <&PhpStore as FromZval>::from_zval(value).map(|php| php.store.attempt_sink())
 }
 
+/// `Some(backend)` when `value` is a `Conduit\Store`: the shared state of an
+/// ApiClient's `rate_limit`/`circuit_breaker` with scope `"store"`.
+pub fn shared_limits_of(value: &Zval) -> Option<Arc<dyn conduit_http::shared::SharedLimitBackend>> {
+    <&PhpStore as FromZval>::from_zval(value).map(|php| php.store.shared_limits())
+}
+
 #[php_impl]
 impl PhpStore {
     /// The schema version `migrate()` brings a database to.
-    pub const SCHEMA_VERSION: i64 = 3;
+    pub const SCHEMA_VERSION: i64 = 4;
 
     /// `sqlite:///abs/path.db` or `mysql://user:pass@host:3306/db`. Connects on first use.
     /// @throws ConfigException for a bad DSN or option.

@@ -21,6 +21,7 @@ pub(crate) mod options;
 pub mod process;
 pub mod queue;
 pub mod request_log;
+pub mod shared_limits;
 pub mod store;
 
 pub use delivery::{DeliverySpec, DELIVERY_JOB_TYPE};

@@ -44,6 +44,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_exact_keys.sql"),
         mariadb: include_str!("../migrations/mariadb/0003_exact_keys.sql"),
     },
+    Migration {
+        version: 4,
+        name: "shared_limits",
+        sqlite: include_str!("../migrations/sqlite/0004_shared_limits.sql"),
+        mariadb: include_str!("../migrations/mariadb/0004_shared_limits.sql"),
+    },
 ];
 
 /// All migrations, in version order, unrun.
@@ -109,6 +115,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(latest_version(), 3);
+        assert_eq!(latest_version(), 4);
     }
 }

@@ -15,6 +15,8 @@
 //! Deadlocks (1213) are retried up to three times, as InnoDB asks; every other
 //! driver error becomes a `Database` error carrying the server's message.
 
+mod limits;
+
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 

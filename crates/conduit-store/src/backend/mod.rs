@@ -16,6 +16,7 @@
 //! Shared here (still SQL, still only in this module): the WHERE clauses built from
 //! filters, the column list, and the diagnosis of a refused state transition.
 
+pub(crate) mod limits;
 pub(crate) mod mariadb;
 pub(crate) mod sqlite;
 
@@ -103,8 +104,8 @@ pub(crate) trait Migrator: Send + Sync {
 }
 
 /// Everything a store does.
-pub(crate) trait Backend: JobStore + LogStore + Migrator {}
-impl<T: JobStore + LogStore + Migrator> Backend for T {}
+pub(crate) trait Backend: JobStore + LogStore + Migrator + limits::LimitStore {}
+impl<T: JobStore + LogStore + Migrator + limits::LimitStore> Backend for T {}
 
 // ---------------------------------------------------------------------------
 // Shared SQL text

@@ -9,6 +9,8 @@
 //! One connection per process per database (behind a mutex: PHP is single-threaded,
 //! the delivery runner's threads take turns); the log writer opens its own.
 
+mod limits;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
