@@ -54,7 +54,8 @@ final class StubsTest extends TestCase
 
     public function testStubsMatchTheLoadedExtension(): void
     {
-        // The extension adds #[\SensitiveParameter] when a class is first constructed.
+        // The extension marks #[\SensitiveParameter] at startup (src/guard.rs); constructing
+        // first is harmless and keeps this test independent of that timing.
         new \Conduit\SecretBox(['keys' => ['k' => \Conduit\SecretBox::generateKey()]]);
         new \Conduit\WebhookSecurity(['scheme' => 'hmac', 'secrets' => 's']);
 
