@@ -59,8 +59,8 @@ struct SharedState {
 impl SharedState {
     fn warn(&self, e: &str) {
         if !self.warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
-            tracing::warn!(
-                "circuit_breaker: shared state ({}) failed, using the per-process breaker: {e}",
+            eprintln!(
+                "conduit: circuit_breaker: shared state ({}) failed, using the per-process breaker: {e}",
                 self.backend.0.describe()
             );
         }

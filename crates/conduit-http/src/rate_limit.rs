@@ -110,8 +110,8 @@ impl RateLimiter {
                 // state must not stop the site (warned once per limiter).
                 Err(e) => {
                     if !shared.warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                        tracing::warn!(
-                            "rate_limit: shared state ({}) failed, using the per-process limit: {e}",
+                        eprintln!(
+                            "conduit: rate_limit: shared state ({}) failed, using the per-process limit: {e}",
                             shared.backend.0.describe()
                         );
                     }
