@@ -11,7 +11,8 @@ use ext_php_rs::types::{ZendCallable, ZendHashTable, Zval};
 
 use crate::convert::{bytes_to_zval, headers_to_array, json_to_zval, options_to_json};
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
-use crate::php_options::entries;
+use crate::php_options::{entries, Bytes};
+use crate::store::utf8_arg;
 
 /// Where attempt records go besides the request log: a PHP callable, called once
 /// per attempt after the call returns (PHP code can't run on the I/O threads).
@@ -179,14 +180,24 @@ impl PhpApiClient {
     }
 }
 
+/// `$method` and `$path` of a call as text: PHP strings may hold any bytes, and one
+/// that is not UTF-8 is a ConfigException naming the argument, not a TypeError.
+fn method_and_path<'a>(call: &str, method: Bytes<'a>, path: Bytes<'a>) -> PhpResult<(&'a str, &'a str)> {
+    Ok((
+        utf8_arg(&format!("ApiClient::{call}(): $method"), method)?,
+        utf8_arg(&format!("ApiClient::{call}(): $path"), path)?,
+    ))
+}
+
 #[php_impl]
 impl PhpApiClient {
     pub const VERSION: &'static str = env!("CARGO_PKG_VERSION");
 
     /// @throws ConfigException on any invalid option.
-    pub fn __construct(baseUrl: String, options: Option<&ZendHashTable>) -> PhpResult<Self> {
+    pub fn __construct(baseUrl: Bytes<'_>, options: Option<&ZendHashTable>) -> PhpResult<Self> {
+        let base_url = utf8_arg("ApiClient::__construct(): $baseUrl", baseUrl)?;
         let (json, stores) = options_with_stores(options)?;
-        let mut config = ClientConfig::from_options(&baseUrl, &json).map_err(|e| PhpException::from(http_error(&e)))?;
+        let mut config = ClientConfig::from_options(base_url, &json).map_err(|e| PhpException::from(http_error(&e)))?;
         if let (Some(rl), Some(store)) = (config.rate_limit.as_mut(), stores.0) {
             rl.backend = Some(conduit_http::shared::BackendHandle(store));
         }
@@ -216,8 +227,9 @@ impl PhpApiClient {
 
     /// Sends a request and returns the decoded JSON body (arrays for objects).
     /// @throws ApiException|TransportException|CircuitOpenException|ConfigException
-    pub fn request(&mut self, method: String, path: String, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
-        let spec = request_spec(&method, &path, options)?;
+    pub fn request(&mut self, method: Bytes<'_>, path: Bytes<'_>, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+        let (method, path) = method_and_path("request", method, path)?;
+        let spec = request_spec(method, path, options)?;
         let response = self.execute(&spec)?;
         match response.json() {
             Ok(value) => Ok(json_to_zval(&value)),
@@ -238,13 +250,15 @@ impl PhpApiClient {
 
     /// Sends a request and returns a `RecordStream` over its body, unread (docs/mapper.md).
     /// Options: the request options plus `format`, `fail_fast`, `idle_timeout`.
-    pub fn stream(&mut self, method: String, path: String, options: Option<&ZendHashTable>) -> PhpResult<crate::record_stream::PhpRecordStream> {
-        crate::record_stream::open(self, &method, &path, options)
+    pub fn stream(&mut self, method: Bytes<'_>, path: Bytes<'_>, options: Option<&ZendHashTable>) -> PhpResult<crate::record_stream::PhpRecordStream> {
+        let (method, path) = method_and_path("stream", method, path)?;
+        crate::record_stream::open(self, method, path, options)
     }
 
     /// Sends a request and returns the whole response.
-    pub fn send(&mut self, method: String, path: String, options: Option<&ZendHashTable>) -> PhpResult<PhpResponse> {
-        let spec = request_spec(&method, &path, options)?;
+    pub fn send(&mut self, method: Bytes<'_>, path: Bytes<'_>, options: Option<&ZendHashTable>) -> PhpResult<PhpResponse> {
+        let (method, path) = method_and_path("send", method, path)?;
+        let spec = request_spec(method, path, options)?;
         self.execute(&spec).map(PhpResponse)
     }
 
@@ -346,8 +360,9 @@ impl PhpResponse {
     pub fn get_headers(&self) -> ZBox<ZendHashTable> {
         headers_to_array(&self.0.headers)
     }
-    pub fn get_header(&self, name: String) -> Option<String> {
-        let name = name.to_ascii_lowercase();
+    pub fn get_header(&self, name: Bytes<'_>) -> Option<String> {
+        // A name that is not UTF-8 cannot match a header (they are stored as text).
+        let name = std::str::from_utf8(name.0).ok()?.to_ascii_lowercase();
         let values: Vec<&str> = self.0.headers.iter().filter(|(n, _)| *n == name).map(|(_, v)| v.as_str()).collect();
         (!values.is_empty()).then(|| values.join(", "))
     }
@@ -378,7 +393,7 @@ impl PhpResponse {
         self.0.correlation_id.clone()
     }
     /// `$mapper->mapJson($this->getBody(), $selector)` without copying the body to PHP.
-    pub fn map(&self, mapper: &crate::mapper::PhpMapper, selector: String) -> PhpResult<crate::php_options::ArrayReturn> {
+    pub fn map(&self, mapper: &crate::mapper::PhpMapper, selector: Bytes<'_>) -> PhpResult<crate::php_options::ArrayReturn> {
         mapper.map_json(crate::php_options::Bytes(&self.0.body), selector)
     }
 }

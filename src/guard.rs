@@ -71,6 +71,7 @@ pub const SENSITIVE: &[(&str, &str, &[&str])] = &[
     ("Conduit\\ApiClient", "request", &["options"]),
     ("Conduit\\ApiClient", "send", &["options"]),
     ("Conduit\\ApiClient", "sendmany", &["requests", "options"]),
+    ("Conduit\\ApiClient", "stream", &["options"]),
     ("Conduit\\SyncQueue", "pushrequest", &["options"]),
     ("Conduit\\RequestLog", "record", &["entry", "options"]),
     ("Conduit\\Store", "__construct", &["dsn"]),
@@ -80,7 +81,7 @@ pub const SENSITIVE: &[(&str, &str, &[&str])] = &[
 ];
 
 fn harden() {
-    use crate::{api_client, mapper, request_log, secret_box, store, sync_queue, webhook};
+    use crate::{api_client, mapper, record_stream, request_log, secret_box, store, sync_queue, webhook};
     guard_class::<api_client::PhpApiClient>(None);
     guard_class::<api_client::PhpResponse>(Some("responses come from ApiClient::send(), request() and sendMany()"));
     guard_class::<webhook::PhpWebhookSecurity>(None);
@@ -91,6 +92,7 @@ fn harden() {
     guard_class::<sync_queue::PhpJob>(Some("jobs come from SyncQueue::claim(), get() and list()"));
     guard_class::<request_log::PhpRequestLog>(None);
     guard_class::<mapper::PhpMapper>(None);
+    guard_class::<record_stream::PhpRecordStream>(Some("streams come from ApiClient::stream()"));
     read_only::<sync_queue::PhpJob>();
 }
 
@@ -117,15 +119,30 @@ enum Kind {
     Method,
 }
 
-/// (scope, function name) → its guard. Not keyed by the `zend_function*`: a user
-/// subclass inherits a *copy* of each internal method, which keeps both the scope
-/// and the name string (and the handler) of the original.
-static GUARDS: RwLock<Option<HashMap<(usize, usize), Guard>>> = RwLock::new(None);
+/// scope → function name → its guard. Not keyed by the `zend_function*`: a user
+/// subclass inherits a *copy* of each internal method, which keeps the scope and the
+/// name of the original. Keyed by the name's *bytes*, not its address: opcache's
+/// post-startup (chained after ours) moves every function name into shared memory as
+/// a new interned string, so an address recorded here would no longer match.
+type GuardTable = HashMap<usize, HashMap<Box<[u8]>, Guard>>;
+static GUARDS: RwLock<Option<GuardTable>> = RwLock::new(None);
 
-/// The key of a function in [`GUARDS`].
-unsafe fn key(function: *const zend_function) -> (usize, usize) {
+/// The scope of a function, as the outer key of [`GUARDS`].
+unsafe fn scope_key(function: *const zend_function) -> usize {
     // SAFETY: a live function.
-    unsafe { ((*function).common.scope as usize, (*function).common.function_name as usize) }
+    unsafe { (*function).common.scope as usize }
+}
+
+/// The bytes of a function's name, the inner key of [`GUARDS`].
+unsafe fn name_bytes<'a>(function: *const zend_function) -> &'a [u8] {
+    // SAFETY: a live function; its name is a live zend_string.
+    unsafe {
+        (*function)
+            .common
+            .function_name
+            .as_ref()
+            .map_or(&[][..], |s| std::slice::from_raw_parts(s.val.as_ptr().cast::<u8>(), s.len))
+    }
 }
 
 unsafe fn ready<T: RegisteredClass>(object: *mut zend_object) -> bool {
@@ -183,7 +200,10 @@ fn guard_class<T: RegisteredClass>(not_constructible: Option<&'static str>) {
                 (true, None) => Kind::Constructor,
                 (false, _) => Kind::Method,
             };
-            guards.insert(key(function), Guard { original, class: T::CLASS_NAME, ready: ready::<T>, kind });
+            guards
+                .entry(scope_key(function))
+                .or_default()
+                .insert(name_bytes(function).into(), Guard { original, class: T::CLASS_NAME, ready: ready::<T>, kind });
             internal.handler = Some(guarded);
         }
     }
@@ -204,12 +224,12 @@ unsafe extern "C" fn guarded(execute_data: *mut zend_execute_data, return_value:
     let Some(ex) = (unsafe { execute_data.as_mut() }) else { return };
     let function = ex.func;
     // SAFETY: `func` is the running function.
-    let key = unsafe { key(function) };
+    let (scope, name) = unsafe { (scope_key(function), name_bytes(function)) };
     let guard = GUARDS
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .as_ref()
-        .and_then(|g| g.get(&key).copied());
+        .and_then(|g| g.get(&scope)?.get(name).copied());
     let Some(guard) = guard else {
         config_error("Conduit: this method is not available (the extension was restarted).").throw();
         return;

@@ -38,7 +38,7 @@ pub struct PhpMapper {
     /// The spec's `callback` callables, by index; kept alive by this object.
     callbacks: Vec<Zval>,
     /// The record keys the spec reads (`None`: all): only these are converted.
-    roots: Option<Vec<String>>,
+    pub(crate) roots: Option<Vec<String>>,
 }
 
 #[php_impl]
@@ -94,19 +94,20 @@ impl PhpMapper {
     /// Decodes a JSON document in Rust and maps the records the selector picks
     /// (`items[*]`, `data.items`, `[*]`), so PHP never builds the decoded body.
     /// Returns the mapped records as a list.
-    pub fn map_json(&self, json: Bytes<'_>, selector: String) -> PhpResult<ArrayReturn> {
-        let path = Path::parse(&selector).map_err(|e| config_error(format!("Selector \"{selector}\" {e}.")))?;
+    pub fn map_json(&self, json: Bytes<'_>, selector: Bytes<'_>) -> PhpResult<ArrayReturn> {
+        let selector = crate::store::utf8_arg("Mapper::mapJson(): $selector", selector)?;
+        let path = Path::parse(selector).map_err(|e| config_error(format!("Selector \"{selector}\" {e}.")))?;
         // A selector ending in its only wildcard streams: one record in memory at a
         // time instead of the whole document tree. Other selectors parse the document.
-        if let Ok(stream) = RecordStream::new(StreamFormat::Json, &selector, std::io::Cursor::new(json.0.to_vec())) {
-            return self.map_stream(stream, &selector);
+        if let Ok(stream) = RecordStream::new(StreamFormat::Json, selector, std::io::Cursor::new(json.0.to_vec())) {
+            return self.map_stream(stream, selector);
         }
         let document: Value = serde_json::from_slice(json.0).map_err(|e| {
             let err = MappingError::with_quoted("", "invalid_json", format!("is not valid JSON: {e}"), None);
             mapping_exception(&[(None, vec![err])], 1)
         })?;
         let Some(records) = Mapper::select(&path, &document) else {
-            let err = MappingError::with_quoted(selector.clone(), "not_found", "selects nothing in the document", None);
+            let err = MappingError::with_quoted(selector.to_string(), "not_found", "selects nothing in the document", None);
             return Err(mapping_exception(&[(None, vec![err])], 1));
         };
         let mut out = MappedList::new(records.len());
