@@ -54,7 +54,13 @@ class MysqliConnection extends Connection
     protected function queryInternal($sql, array $binds = null, $trackerQuery = null)
     {
         $this->connectInternal();
-        $result = $this->resource->query($sql);
+        // PHP 8.1+ mysqli throws mysqli_sql_exception by default; the real kernel turns
+        // both that and a false result into SqlQueryException.
+        try {
+            $result = $this->resource->query($sql);
+        } catch (\mysqli_sql_exception $e) {
+            throw new SqlQueryException('Mysql query error', sprintf('(%s) %s', $e->getCode(), $e->getMessage()), $sql, $e);
+        }
         if ($result === false) {
             throw new SqlQueryException('Mysql query error', sprintf('(%s) %s', $this->resource->errno, $this->resource->error), $sql);
         }
