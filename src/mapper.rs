@@ -99,7 +99,11 @@ impl PhpMapper {
         let path = Path::parse(selector).map_err(|e| config_error(format!("Selector \"{selector}\" {e}.")))?;
         // A selector ending in its only wildcard streams: one record in memory at a
         // time instead of the whole document tree. Other selectors parse the document.
-        if let Ok(stream) = RecordStream::new(StreamFormat::Json, selector, std::io::Cursor::new(json.0.to_vec())) {
+        if let Ok(mut stream) = RecordStream::new(StreamFormat::Json, selector, std::io::Cursor::new(json.0.to_vec())) {
+            // Only the members the spec reads are decoded.
+            if let Some(roots) = &self.roots {
+                stream.keep_only(roots.clone());
+            }
             return self.map_stream(stream, selector);
         }
         let document: Value = serde_json::from_slice(json.0).map_err(|e| {

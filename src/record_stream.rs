@@ -270,7 +270,11 @@ impl PhpRecordStream {
             return Err(config_error("records() was already called: a RecordStream is read once."));
         };
         let format = self_.format.unwrap_or_else(|| format_from_content_type(self_.head.header("content-type")));
-        let parser = RecordStream::new(format, &selector, body).map_err(|e| config_error(format!("records(): {e}.")))?;
+        let mut parser = RecordStream::new(format, &selector, body).map_err(|e| config_error(format!("records(): {e}.")))?;
+        // Decode only the members the mapper reads (JSON): the rest is skipped unparsed.
+        if let Some(roots) = mapper.as_ref().and_then(|zv| <&PhpMapper as FromZval>::from_zval(zv)).and_then(|m| m.roots.clone()) {
+            parser.keep_only(roots);
+        }
         self_.parser = Some(parser);
         self_.mapper = mapper;
         self_.batch_size = usize::try_from(batch).unwrap_or(500);

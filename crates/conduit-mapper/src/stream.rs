@@ -118,10 +118,16 @@ impl RecordStream {
                 }
                 let reader: Box<dyn Read + Send> = Box::new(reader);
                 Source::Json(Box::new(JsonSource {
-                    reader: JsonStreamReader::new(reader),
+                    // No path tracking: errors name the record index instead, and tracking costs an
+                    // allocation per member name.
+                    reader: JsonStreamReader::new_custom(
+                        reader,
+                        struson::reader::ReaderSettings { track_path: false, ..Default::default() },
+                    ),
                     prefix: prefix.to_vec(),
                     last: last.clone(),
                     state: JsonState::Start,
+                    keep: None,
                 }))
             }
             StreamFormat::Ndjson => {
@@ -147,6 +153,15 @@ impl RecordStream {
             }
         };
         Ok(Self { source, delivered: 0, failed: None, done: false })
+    }
+
+    /// JSON only: decode just these top-level keys of each object record and skip the
+    /// other members (still checked for syntax) — `Mapper::root_keys()` of the mapper that
+    /// will read the records. Other formats ignore it.
+    pub fn keep_only(&mut self, keys: Vec<String>) {
+        if let Source::Json(s) = &mut self.source {
+            s.keep = Some(keys);
+        }
     }
 
     /// How many records the returned batches held.
@@ -214,6 +229,8 @@ struct JsonSource {
     prefix: Vec<Seg>,
     last: Seg,
     state: JsonState,
+    /// Only these top-level keys of an object record are decoded (`keep_only`).
+    keep: Option<Vec<String>>,
 }
 
 impl JsonSource {
@@ -259,6 +276,30 @@ impl JsonSource {
     }
 
     fn read_value(&mut self, index: u64) -> Result<Value, StreamError> {
+        if self.keep.is_some() && matches!(self.reader.peek(), Ok(ValueType::Object)) {
+            return self.read_kept_members(index);
+        }
+        self.read_whole_value(index)
+    }
+
+    fn read_kept_members(&mut self, index: u64) -> Result<Value, StreamError> {
+        let err = |e: struson::reader::ReaderError| json_error(&e, index);
+        self.reader.begin_object().map_err(err)?;
+        let mut map = serde_json::Map::new();
+        while self.reader.has_next().map_err(err)? {
+            let name = self.reader.next_name_owned().map_err(err)?;
+            if self.keep.as_deref().is_some_and(|keep| keep.iter().any(|k| *k == name)) {
+                let value = self.read_whole_value(index)?;
+                map.insert(name, value);
+            } else {
+                self.reader.skip_value().map_err(err)?;
+            }
+        }
+        self.reader.end_object().map_err(err)?;
+        Ok(Value::Object(map))
+    }
+
+    fn read_whole_value(&mut self, index: u64) -> Result<Value, StreamError> {
         self.reader.deserialize_next::<Value>().map_err(|e| {
             let text = e.to_string();
             let reason = if text.contains("IO error") || text.contains("io error") { "io" } else { "invalid_json" };

@@ -322,3 +322,17 @@ fn large_generated_export_in_batches() {
     assert_eq!(s.delivered(), total);
     assert_eq!(last, json!({"SKU": "S99999", "PRICE": "99999.50"}));
 }
+
+#[test]
+fn keep_only_decodes_just_the_named_members_and_still_checks_the_rest() {
+    let body = r#"{"items":[{"id":1,"big":{"a":[1,2,{"b":"x"}]},"name":"n"},{"id":2},[3]]}"#;
+    let mut s = stream(StreamFormat::Json, "items[*]", body);
+    s.keep_only(vec!["id".into(), "name".into()]);
+    assert_eq!(flat(s).unwrap(), vec![json!({"id":1,"name":"n"}), json!({"id":2}), json!([3])]);
+
+    let bad = r#"{"items":[{"id":1},{"id":2,"skipped":[1,,2]},{"id":3}]}"#;
+    let mut s = stream(StreamFormat::Json, "items[*]", bad);
+    s.keep_only(vec!["id".into()]);
+    let err = flat(s).unwrap_err();
+    assert_eq!((err.reason, err.record), ("invalid_json", 1));
+}
