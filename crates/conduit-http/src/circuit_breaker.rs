@@ -397,6 +397,35 @@ mod tests {
     }
 
     #[test]
+    fn shared_breakers_open_together_and_probe_once() {
+        let path = std::env::temp_dir().join(format!("conduit-cb-test-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let backend = BackendHandle(std::sync::Arc::new(crate::shared_mmap::MmapBackend::open(&path).unwrap()));
+        let config = BreakerConfig {
+            failure_ratio: 1.0,
+            min_calls: 1,
+            open_duration: Duration::from_millis(100),
+            scope: Scope::Store,
+            backend: Some(backend),
+            ..Default::default()
+        };
+        let a = CircuitBreaker::for_target(config.clone(), "http://t").unwrap();
+        let b = CircuitBreaker::for_target(config, "http://t").unwrap();
+        let t = Instant::now();
+        let p = a.try_acquire_at(t).unwrap();
+        a.record_at(p, true, t);
+        assert_eq!(b.state(), BreakerState::Open, "b sees a's outage");
+        assert!(b.try_acquire_at(t).is_err());
+        std::thread::sleep(Duration::from_millis(120));
+        let probe = b.try_acquire_at(Instant::now()).unwrap();
+        assert!(a.try_acquire_at(Instant::now()).is_err(), "one probe for both");
+        b.record_at(probe, false, Instant::now());
+        assert_eq!(a.state(), BreakerState::Closed, "b's probe closed it for a");
+        assert!(a.try_acquire_at(Instant::now()).is_ok());
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
     fn rejects_bad_config() {
         for ratio in [0.0, -1.0, 1.5, f64::NAN] {
             assert!(CircuitBreaker::new(BreakerConfig { failure_ratio: ratio, ..Default::default() }).is_err());

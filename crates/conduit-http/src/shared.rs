@@ -101,7 +101,7 @@ pub fn gcra_params(per_second: f64, burst: u32) -> Option<(u64, u64)> {
         return None;
     }
     let emission = 1e9 / per_second;
-    if !(emission.is_finite() && emission >= 1.0 && emission < 1e18) {
+    if !(emission.is_finite() && (1.0..1e18).contains(&emission)) {
         return None;
     }
     let emission = emission as u64;
