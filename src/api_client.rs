@@ -34,13 +34,15 @@ pub struct PhpApiClient {
 
 /// Maps a core error to the exception tree (see DESIGN.md "Exceptions").
 pub fn http_error(e: &conduit_http::Error) -> ConduitThrow {
-    let class = match e.php_class() {
-        "ConfigException" => ExceptionClass::Config,
-        "RateLimitException" => ExceptionClass::RateLimit,
-        "ApiException" => ExceptionClass::Api,
-        "TimeoutException" => ExceptionClass::Timeout,
-        "CircuitOpenException" => ExceptionClass::CircuitOpen,
-        _ => ExceptionClass::Transport,
+    let class = match e.kind() {
+        conduit_http::ErrorKind::Config => ExceptionClass::Config,
+        conduit_http::ErrorKind::RateLimited => ExceptionClass::RateLimit,
+        conduit_http::ErrorKind::Status => ExceptionClass::Api,
+        conduit_http::ErrorKind::Timeout => ExceptionClass::Timeout,
+        conduit_http::ErrorKind::CircuitOpen => ExceptionClass::CircuitOpen,
+        conduit_http::ErrorKind::NotSent | conduit_http::ErrorKind::Transport | conduit_http::ErrorKind::Other => {
+            ExceptionClass::Transport
+        }
     };
     let mut throw = ConduitThrow::new(class, e.message()).with("attempts", i64::from(e.attempts()));
     if let Some(response) = e.response() {

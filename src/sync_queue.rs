@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use conduit_http::ErrorKind;
+use conduit_store::delivery::fail_defaults;
 use conduit_store::{FailDefaults, FailOutcome, Job, JobStatus, PushItem, Queue};
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
@@ -146,28 +148,43 @@ fn describe_failure(error: &Zval) -> PhpResult<(String, FailDefaults)> {
     }
     let class = object.get_class_name().unwrap_or_else(|_| "Throwable".into());
     let message = object.try_call_method("getMessage", vec![]).ok().and_then(|m| m.string()).unwrap_or_default();
-    let mut defaults = FailDefaults::default();
+    // The exception class back to its kind; the decision is conduit-http's one policy.
     let is = |class: ExceptionClass| class.class_entry().is_some_and(|ce| object.instance_of(ce));
-    if is(ExceptionClass::RateLimit) || is(ExceptionClass::CircuitOpen) {
-        // The server (or the breaker) said when to come back: that wins over backoff.
-        if let Some(seconds) = object.try_call_method("getRetryAfter", vec![]).ok().and_then(|v| v.double()) {
-            if seconds.is_finite() && seconds >= 0.0 {
-                defaults.retry_after_ms = Some((seconds * 1000.0).ceil() as i64);
-            }
-        }
-    } else if is(ExceptionClass::Api) {
-        // Other 4xx are business errors: retrying sends the same refused request.
-        let status = object
+    let kind = [
+        (ExceptionClass::RateLimit, ErrorKind::RateLimited),
+        (ExceptionClass::Api, ErrorKind::Status),
+        (ExceptionClass::Timeout, ErrorKind::Timeout),
+        (ExceptionClass::Transport, ErrorKind::Transport),
+        (ExceptionClass::CircuitOpen, ErrorKind::CircuitOpen),
+        (ExceptionClass::Config, ErrorKind::Config),
+    ]
+    .into_iter()
+    .find(|(class, _)| is(*class))
+    .map_or(ErrorKind::Other, |(_, kind)| kind);
+    let status = if kind == ErrorKind::Status {
+        object
             .try_call_method("getStatusCode", vec![])
             .ok()
             .and_then(|v| v.long())
             .filter(|s| *s != 0)
             .or_else(|| object.try_call_method("getCode", vec![]).ok().and_then(|v| v.long()))
-            .unwrap_or(0);
-        defaults.retryable = !(400..500).contains(&status) || matches!(status, 408 | 425 | 429);
-    } else if is(ExceptionClass::Config) {
-        defaults.retryable = false;
-    }
+            .and_then(|s| u16::try_from(s).ok())
+    } else {
+        None
+    };
+    // The server (or the breaker) said when to come back: that wins over backoff.
+    let retry_after = if matches!(kind, ErrorKind::RateLimited | ErrorKind::CircuitOpen) {
+        object
+            .try_call_method("getRetryAfter", vec![])
+            .ok()
+            .and_then(|v| v.double())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(|s| std::time::Duration::from_millis((s * 1000.0).ceil().min(u64::MAX as f64) as u64))
+    } else {
+        None
+    };
+    // A queued job is redelivered by design (at-least-once): treated as repeatable.
+    let defaults = fail_defaults(conduit_http::failure_policy::decide(kind, status, true, retry_after));
     Ok((format!("{class}: {message}"), defaults))
 }
 

@@ -111,6 +111,20 @@ impl Error {
     pub fn is_circuit_open(&self) -> bool {
         self.inner.kind == Kind::CircuitOpen
     }
+    /// The failure kind, for [`crate::failure_policy::decide`] and the binding's
+    /// exception mapping. A transport error reports `Transport` even when it
+    /// happened before sending: the client has already repeated it as the policy says.
+    pub fn kind(&self) -> crate::failure_policy::ErrorKind {
+        use crate::failure_policy::ErrorKind;
+        match self.inner.kind {
+            Kind::Config => ErrorKind::Config,
+            Kind::Status => ErrorKind::Status,
+            Kind::RateLimited => ErrorKind::RateLimited,
+            Kind::Transport => ErrorKind::Transport,
+            Kind::Timeout => ErrorKind::Timeout,
+            Kind::CircuitOpen => ErrorKind::CircuitOpen,
+        }
+    }
     pub fn status(&self) -> Option<u16> {
         self.inner.response.as_ref().map(|r| r.status)
     }
@@ -129,7 +143,8 @@ impl Error {
     pub fn message(&self) -> &str {
         &self.inner.message
     }
-    /// The PHP exception class this error becomes, without namespace.
+    /// The exception class name stored in the request log's `error_class` column
+    /// (the binding throws by [`Error::kind`], not by this name).
     pub fn php_class(&self) -> &'static str {
         match self.inner.kind {
             Kind::Config => "ConfigException",

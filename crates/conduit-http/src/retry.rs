@@ -35,16 +35,18 @@ pub fn is_idempotent_method(method: &str) -> bool {
     matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE" | "TRACE")
 }
 
-/// The retry decision table above. `has_idempotency_key` makes any method safe to repeat.
+/// The retry decision table above, as [`crate::failure_policy::decide`] owns it.
+/// `has_idempotency_key` makes any method safe to repeat.
 pub fn is_retryable(method: &str, outcome: AttemptOutcome, has_idempotency_key: bool) -> bool {
+    use crate::failure_policy::{decide, ErrorKind};
     let repeatable = has_idempotency_key || is_idempotent_method(method);
-    match outcome {
-        AttemptOutcome::NotSent => true,
-        AttemptOutcome::Status(429 | 502 | 503 | 504) => true,
-        AttemptOutcome::Status(500) => repeatable,
-        AttemptOutcome::Status(_) => false,
-        AttemptOutcome::SentButNoAnswer | AttemptOutcome::Timeout => repeatable,
-    }
+    let (kind, status) = match outcome {
+        AttemptOutcome::NotSent => (ErrorKind::NotSent, None),
+        AttemptOutcome::Status(status) => (ErrorKind::Status, Some(status)),
+        AttemptOutcome::SentButNoAnswer => (ErrorKind::Transport, None),
+        AttemptOutcome::Timeout => (ErrorKind::Timeout, None),
+    };
+    decide(kind, status, repeatable, None).is_retry()
 }
 
 /// Retry settings. Default is 3 attempts, 200 ms base delay, 30 s cap, no total budget.
@@ -192,6 +194,8 @@ mod tests {
             ("POST", Status(409), true, false),
             ("POST", Status(422), true, false),
             ("GET", Status(501), false, false),
+            ("GET", Status(408), false, false),
+            ("GET", Status(425), false, false),
             ("get", Status(500), false, true),
         ];
         for (method, outcome, key, expected) in table {

@@ -198,17 +198,21 @@ pub struct DeliverySummary {
     pub duration: Duration,
 }
 
-/// What to do with a job after its request.
+/// What to do with a job after its request: the one failure policy of conduit-http.
+/// Every delivery carries an idempotency key, so it is always repeatable.
 fn classify(e: &conduit_http::Error) -> FailDefaults {
-    if e.is_rate_limited() {
-        return FailDefaults { retryable: true, retry_after_ms: e.retry_after().map(|d| d.as_millis() as i64) };
+    fail_defaults(conduit_http::failure_policy::decide(e.kind(), e.status(), true, e.retry_after()))
+}
+
+/// A policy decision as the queue's `fail()` defaults.
+pub fn fail_defaults(decision: conduit_http::Decision) -> FailDefaults {
+    match decision {
+        conduit_http::Decision::RetryNow => FailDefaults { retryable: true, retry_after_ms: None },
+        conduit_http::Decision::RescheduleAfter(wait) => {
+            FailDefaults { retryable: true, retry_after_ms: Some(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)) }
+        }
+        conduit_http::Decision::DeadLetter => FailDefaults { retryable: false, retry_after_ms: None },
     }
-    if let Some(status) = e.status() {
-        // Other 4xx are business errors: the same request would be refused again.
-        let retryable = !(400..500).contains(&status) || matches!(status, 408 | 425 | 429);
-        return FailDefaults { retryable, retry_after_ms: None };
-    }
-    FailDefaults { retryable: !e.is_config(), retry_after_ms: None }
 }
 
 fn error_text(e: &conduit_http::Error) -> String {
