@@ -8,6 +8,9 @@
  *     handle per request — beside the physical limit N × latency / concurrency.
  *  2. Per-call overhead: 10,000 sequential GETs with 0 ms latency — Conduit send vs
  *     cURL with one reused handle vs a new cURL handle per request vs Guzzle.
+ *  3. Shared limits (bench/http-scopes.php): per-call cost of rate_limit.scope and
+ *     circuit_breaker.scope host/store against process. BENCH_HTTP_ONLY=scopes runs
+ *     only this part.
  *
  * Each contender is warmed up, then measured BENCH_RUNS times (default 3); the best
  * run is reported. Every response is checked for status 200. Prints markdown to
@@ -147,6 +150,12 @@ $latencyHeader = ['X-Mock-Latency-Ms' => (string) FAN_LATENCY_MS];
 
 // curl_multi: one multi handle and FAN_CONCURRENCY easy handles, kept across runs so
 // their connections are reused (the same courtesy Conduit's pool and Guzzle get).
+require __DIR__ . '/http-scopes.php';
+if (getenv('BENCH_HTTP_ONLY') === 'scopes') {
+    echo "## HTTP benchmark (`make bench-http`), part 3 only\n";
+    exit(benchScopes($mockUrl, $runs) > 0 ? 1 : 0);
+}
+
 $multi = curl_multi_init();
 $easy = [];
 for ($i = 0; $i < FAN_CONCURRENCY; $i++) {
@@ -360,7 +369,7 @@ foreach ($targets as [$what, $measured, $ok]) {
     printf("| %s | %s | %s |\n", $what, $measured, $verdict($ok));
 }
 
-$failed = 0;
+$failed = benchScopes($mockUrl, $runs);
 foreach ([...array_values($fan), ...array_values($call)] as $m) {
     $failed += $m->failures;
 }
