@@ -265,8 +265,15 @@ if ($canWrite) {
     $num = static fn (string $field, string $placeholder): string => '<input type="text" name="' . $field . '" value="' . $val($field) . '" size="8" placeholder="' . $e($placeholder) . '">';
     $row(Loc::getMessage('CONDUIT_OPT_CONN_TIMEOUT'), $num('conn_timeout', '30') . ' ' . $e(Loc::getMessage('CONDUIT_OPT_CONN_CONNECT_TIMEOUT')) . ' ' . $num('conn_connect_timeout', '10'));
     $row(Loc::getMessage('CONDUIT_OPT_CONN_MAX_ATTEMPTS'), $num('conn_max_attempts', '3') . ' ' . $e(Loc::getMessage('CONDUIT_OPT_CONN_DELAYS')) . ' ' . $num('conn_base_delay_ms', '200') . ' – ' . $num('conn_max_delay_ms', '30000') . ' ms');
-    $row(Loc::getMessage('CONDUIT_OPT_CONN_RATE'), $num('conn_rate_per_second', '—') . ' ' . $e(Loc::getMessage('CONDUIT_OPT_CONN_BURST')) . ' ' . $num('conn_rate_burst', '1'), Loc::getMessage('CONDUIT_OPT_CONN_RATE_HINT'));
-    $row(Loc::getMessage('CONDUIT_OPT_CONN_BREAKER'), $e(Loc::getMessage('CONDUIT_OPT_CONN_CB_RATIO')) . ' ' . $num('conn_cb_failure_ratio', '0.5') . ' ' . $e(Loc::getMessage('CONDUIT_OPT_CONN_CB_MIN')) . ' ' . $num('conn_cb_min_calls', '20') . '<br>' . $e(Loc::getMessage('CONDUIT_OPT_CONN_CB_WINDOW')) . ' ' . $num('conn_cb_window_s', '60') . ' ' . $e(Loc::getMessage('CONDUIT_OPT_CONN_CB_OPEN')) . ' ' . $num('conn_cb_open_s', '30'), Loc::getMessage('CONDUIT_OPT_CONN_BREAKER_HINT'));
+    $scope = static function (string $field) use ($e, $v): string {
+        $html = ' ' . $e(Loc::getMessage('CONDUIT_OPT_CONN_SCOPE')) . ' <select name="' . $field . '">';
+        foreach (['process', 'host', 'store'] as $s) {
+            $html .= '<option value="' . $s . '"' . (($v[$field] ?? 'process') === $s ? ' selected' : '') . '>' . $e(Loc::getMessage('CONDUIT_OPT_CONN_SCOPE_' . strtoupper($s))) . '</option>';
+        }
+        return $html . '</select>';
+    };
+    $row(Loc::getMessage('CONDUIT_OPT_CONN_RATE'), $num('conn_rate_per_second', '—') . ' ' . $e(Loc::getMessage('CONDUIT_OPT_CONN_BURST')) . ' ' . $num('conn_rate_burst', '1') . $scope('conn_rate_scope'), Loc::getMessage('CONDUIT_OPT_CONN_RATE_HINT') . '. ' . Loc::getMessage('CONDUIT_OPT_CONN_SCOPE_HINT'));
+    $row(Loc::getMessage('CONDUIT_OPT_CONN_BREAKER'), $e(Loc::getMessage('CONDUIT_OPT_CONN_CB_RATIO')) . ' ' . $num('conn_cb_failure_ratio', '0.5') . ' ' . $e(Loc::getMessage('CONDUIT_OPT_CONN_CB_MIN')) . ' ' . $num('conn_cb_min_calls', '20') . '<br>' . $e(Loc::getMessage('CONDUIT_OPT_CONN_CB_WINDOW')) . ' ' . $num('conn_cb_window_s', '60') . ' ' . $e(Loc::getMessage('CONDUIT_OPT_CONN_CB_OPEN')) . ' ' . $num('conn_cb_open_s', '30') . $scope('conn_cb_scope'), Loc::getMessage('CONDUIT_OPT_CONN_BREAKER_HINT'));
     echo '<tr class="heading"><td colspan="2">' . $e(Loc::getMessage('CONDUIT_OPT_CONN_TRANSPORT')) . '</td></tr>';
     $row(Loc::getMessage('CONDUIT_OPT_CONN_HEADERS'), '<textarea name="conn_headers" rows="3" cols="50" placeholder="X-Shop-Id: 42">' . $val('conn_headers') . '</textarea>', Loc::getMessage('CONDUIT_OPT_CONN_HEADERS_HINT', ['#KEEP#' => ConnectionForm::KEEP]));
     $row(Loc::getMessage('CONDUIT_OPT_CONN_VERIFY_TLS'), '<input type="hidden" name="conn_verify_tls_shown" value="Y"><input type="checkbox" name="conn_verify_tls" value="Y"' . ($v['conn_verify_tls'] !== 'N' ? ' checked' : '') . '>', Loc::getMessage('CONDUIT_OPT_CONN_VERIFY_TLS_HINT'));

@@ -84,7 +84,7 @@ final class Services
             if (Settings::get('log_enabled')) {
                 $options['log'] = self::store();
             }
-            self::$clients[$connection] = new ApiClient($baseUrl, $options);
+            self::$clients[$connection] = new ApiClient($baseUrl, self::withSharedStore($options));
         }
         return self::$clients[$connection];
     }
@@ -109,6 +109,21 @@ final class Services
     public static function secretBox(): SecretBox
     {
         return KeyRing::box();
+    }
+
+    /**
+     * Connection options with the module's Store as `rate_limit.store` /
+     * `circuit_breaker.store` where that block's `scope` is `store` (limits shared
+     * by every web node through the site database).
+     */
+    public static function withSharedStore(array $options): array
+    {
+        foreach (['rate_limit', 'circuit_breaker'] as $block) {
+            if (is_array($options[$block] ?? null) && ($options[$block]['scope'] ?? null) === 'store') {
+                $options[$block]['store'] = self::store();
+            }
+        }
+        return $options;
     }
 
     /** Drops the cached client of one connection (its settings changed). */

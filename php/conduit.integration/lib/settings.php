@@ -602,7 +602,7 @@ final class Settings
         $baseUrl = (string) $options['base_url'];
         unset($options['base_url']);
         try {
-            new \Conduit\ApiClient($baseUrl, $options);
+            new \Conduit\ApiClient($baseUrl, Services::withSharedStore($options));
         } catch (ConfigException $e) {
             throw new SettingsException(self::msg('CONDUIT_SETTINGS_CONNECTION_INVALID', ['#NAME#' => $name, '#REASON#' => $e->getMessage()]), 0, $e);
         } catch (\TypeError $e) {

@@ -41,6 +41,9 @@ final class ConnectionForm
         'conn_cb_open_s' => ['circuit_breaker', 'open_s', 'float'],
     ];
 
+    /** Scope selects: field => option block (process, host or store; set only when the block is). */
+    private const SCOPES = ['conn_rate_scope' => 'rate_limit', 'conn_cb_scope' => 'circuit_breaker'];
+
     private function __construct()
     {
     }
@@ -71,6 +74,12 @@ final class ConnectionForm
                 $options[$key] = $typed;
             } else {
                 $options[$key][$sub] = $typed;
+            }
+        }
+        foreach (self::SCOPES as $field => $block) {
+            $scope = $post($field);
+            if ($scope !== '' && $scope !== 'process' && isset($options[$block])) {
+                $options[$block]['scope'] = $scope;
             }
         }
         $wasSet = static function (string $path) use ($masked): bool {
@@ -133,6 +142,10 @@ final class ConnectionForm
         foreach (self::NUMBERS as $field => [$key, $sub]) {
             $v = $sub === null ? ($masked[$key] ?? null) : ($masked[$key][$sub] ?? null);
             $values[$field] = is_scalar($v) ? (string) $v : '';
+        }
+        foreach (self::SCOPES as $field => $block) {
+            $scope = $masked[$block]['scope'] ?? 'process';
+            $values[$field] = is_string($scope) ? $scope : 'process';
         }
         $auth = is_array($masked['auth'] ?? null) ? $masked['auth'] : [];
         $values['conn_auth_type'] = (string) ($auth['type'] ?? 'none');
