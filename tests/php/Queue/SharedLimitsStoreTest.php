@@ -53,6 +53,24 @@ PHP;
         self::assertSame('closed ok', PhpProcess::run($code, [$this->db->dsn, $mock->url(), "$prefix/after"]));
     }
 
+    public function testRunDeliveriesUsesTheClientsSharedLimit(): void
+    {
+        $mock = MockApi::get();
+        $prefix = MockApi::prefix();
+        $queue = new \Conduit\SyncQueue($this->store);
+        for ($i = 0; $i < 12; $i++) {
+            $queue->pushRequest('GET', "$prefix/d$i");
+        }
+        $rl = ['per_second' => 10, 'burst' => 2, 'scope' => 'store', 'store' => $this->store, 'key' => 'd' . bin2hex(random_bytes(4))];
+        $client = new ApiClient($mock->url(), ['rate_limit' => $rl]);
+        $t = microtime(true);
+        $summary = $queue->runDeliveries($client, ['concurrency' => 8]);
+        $elapsed = microtime(true) - $t;
+        self::assertCount(12, $mock->requests($prefix), json_encode($summary));
+        // 12 requests at 10/s with a burst of 2: the last one leaves after ~1 s.
+        self::assertGreaterThan(0.9, $elapsed, 'the shared limit paced the deliveries');
+    }
+
     public function testAnUnreachableStoreFailsOpenToTheProcessLimit(): void
     {
         $mock = MockApi::get();
