@@ -167,7 +167,7 @@ impl PhpRecordStream {
             }
             let out = self.map_batch(&raw, before)?;
             self.records = self.records.saturating_add(raw.len() as u64);
-            if out.len() == 0 {
+            if out.is_empty() {
                 continue;
             }
             self.mapped = self.mapped.saturating_add(out.len() as u64);
@@ -272,7 +272,7 @@ impl PhpRecordStream {
         let format = self_.format.unwrap_or_else(|| format_from_content_type(self_.head.header("content-type")));
         let mut parser = RecordStream::new(format, &selector, body).map_err(|e| config_error(format!("records(): {e}.")))?;
         // Decode only the members the mapper reads (JSON): the rest is skipped unparsed.
-        if let Some(roots) = mapper.as_ref().and_then(|zv| <&PhpMapper as FromZval>::from_zval(zv)).and_then(|m| m.roots.clone()) {
+        if let Some(roots) = mapper.as_ref().and_then(<&PhpMapper as FromZval>::from_zval).and_then(|m| m.roots.clone()) {
             parser.keep_only(roots);
         }
         self_.parser = Some(parser);

@@ -288,7 +288,7 @@ impl JsonSource {
         let mut map = serde_json::Map::new();
         while self.reader.has_next().map_err(err)? {
             let name = self.reader.next_name_owned().map_err(err)?;
-            if self.keep.as_deref().is_some_and(|keep| keep.iter().any(|k| *k == name)) {
+            if self.keep.as_deref().is_some_and(|keep| keep.contains(&name)) {
                 let value = self.read_whole_value(index)?;
                 map.insert(name, value);
             } else {
