@@ -36,6 +36,7 @@ const STREAM_OPTIONS: &[&str] = &["body", "format", "fail_fast", "idle_timeout"]
 #[php_class]
 #[php(name = "Conduit\\RecordStream")]
 #[php(implements(ce = ce::iterator, stub = "\\Iterator"))]
+#[php(flags = ext_php_rs::flags::ClassFlags::Final)]
 pub struct PhpRecordStream {
     head: conduit_http::Response,
     /// The unread body until `records()` hands it to the parser.

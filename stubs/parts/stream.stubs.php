@@ -33,17 +33,17 @@ final class RecordStream implements \Iterator
      * (`КоммерческаяИнформация/Каталог/Товары/Товар`).
      * @throws ConfigException bad selector or batch size (1 to 100000), second call
      */
-    public function records(string $selector, ?Mapper $mapper = null, int $batch = 500): static {}
+    public function records(string $selector, ?Mapper $mapper = null, int $batch = 500): RecordStream {}
 
     /**
      * The next batch, or null at the end — the loop without foreach.
      * @return list<array<mixed>>|null
      * @throws MappingException|TransportException|TimeoutException
      */
-    public function nextBatch(): ?array {}
+    public function nextBatch(): mixed {}
 
     /** @return list<array<mixed>>|null */
-    public function current(): ?array {}
+    public function current(): mixed {}
     public function key(): int {}
     /** @throws MappingException|TransportException|TimeoutException */
     public function next(): void {}
