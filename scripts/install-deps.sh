@@ -12,8 +12,14 @@ PACKAGES=(
   php-symfony-console                            # the module's Bitrix console commands (tests/module/ConsoleCommandsTest.php)
   mariadb-server mariadb-client                  # MySQL-backed store tests
   python3-yaml dpkg-dev                          # tests/docker/check.py parses compose.yaml; make deb (dpkg-shlibdeps)
-  chromium nodejs npm                            # tests/browser: the admin pages in headless Chromium (playwright-core, npm ci)
+  chromium                                       # tests/browser: the admin pages in headless Chromium
 )
+# tests/browser installs playwright-core with `npm ci`. A machine whose Node.js comes
+# with its own npm (NodeSource's nodejs package) must not get Debian's npm package,
+# which conflicts with it; only a machine without npm gets Debian's nodejs + npm.
+if ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
