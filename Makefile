@@ -24,7 +24,7 @@ test-rust: deps
 demo: build
 	@bash scripts/demo.sh
 
-bench: bench-http bench-queue bench-crypto bench-admin
+bench: bench-http bench-queue bench-crypto bench-admin bench-import
 
 bench-http: build
 	@bash bench/run.sh http
