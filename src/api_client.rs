@@ -368,8 +368,9 @@ impl PhpResponse {
         let values: Vec<&str> = self.0.headers.iter().filter(|(n, _)| *n == name).map(|(_, v)| v.as_str()).collect();
         (!values.is_empty()).then(|| values.join(", "))
     }
-    pub fn get_body(&self) -> Zval {
-        bytes_to_zval(&self.0.body)
+    /// The raw body bytes (a binary-safe string; declared `: string` like the stubs).
+    pub fn get_body(&self) -> ext_php_rs::binary::Binary<u8> {
+        ext_php_rs::binary::Binary::from(self.0.body.to_vec())
     }
     /// The body decoded like json_decode($body, true); null for an empty body.
     /// @throws ApiException when the body is not JSON.

@@ -15,6 +15,9 @@
 //! - **makes `Conduit\Job` read-only:** a job is a snapshot of a row; writing or
 //!   unsetting one of its properties is a `ConfigException`, not a plain exception
 //!   from a property setter (or a silently changed copy).
+//! - **makes the classes the stubs declare `final` final** where the
+//!   `#[php(flags = ClassFlags::Final)]` attribute is not on the struct: a user
+//!   subclass could otherwise override methods the guards and queues rely on.
 //! - **marks secret-carrying parameters `#[\SensitiveParameter]`** (see
 //!   [`SENSITIVE`]), so a stack trace shows `SensitiveParameterValue` instead of a
 //!   token, key or DSN, and `ReflectionParameter::getAttributes()` lists it.
@@ -80,8 +83,33 @@ pub const SENSITIVE: &[(&str, &str, &[&str])] = &[
     ("Conduit\\WebhookSecurity", "__construct", &["config"]),
 ];
 
+/// Marks `T` final, as stubs/conduit.stubs.php declares it (tests/stubs/check-stubs.php
+/// compares finality, so a class missing from [`harden`]'s list fails that check).
+fn make_final<T: RegisteredClass>() {
+    let metadata = T::get_metadata();
+    if !metadata.has_ce() {
+        return;
+    }
+    // SAFETY: the engine's class entry, patched during startup before any request and
+    // while no other thread runs; the engine reads the flag when a class declaration
+    // names this one as its parent.
+    unsafe {
+        let ce = std::ptr::from_ref(metadata.ce()).cast_mut();
+        (*ce).ce_flags |= ext_php_rs::ffi::ZEND_ACC_FINAL;
+    }
+}
+
 fn harden() {
     use crate::{api_client, mapper, record_stream, request_log, secret_box, store, sync_queue, webhook};
+    make_final::<webhook::PhpWebhookSecurity>();
+    make_final::<webhook::PhpWebhookEvent>();
+    make_final::<secret_box::PhpSecretBox>();
+    make_final::<store::PhpStore>();
+    make_final::<sync_queue::PhpSyncQueue>();
+    make_final::<sync_queue::PhpJob>();
+    make_final::<request_log::PhpRequestLog>();
+    make_final::<record_stream::PhpRecordStream>();
+    make_final::<crate::version::PhpVersion>();
     guard_class::<api_client::PhpApiClient>(None);
     guard_class::<api_client::PhpResponse>(Some("responses come from ApiClient::send(), request() and sendMany()"));
     guard_class::<webhook::PhpWebhookSecurity>(None);

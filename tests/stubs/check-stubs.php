@@ -1,7 +1,7 @@
 <?php
 /**
  * Fails when stubs/conduit.stubs.php and the loaded extension disagree on any class,
- * parent, interface, constant, method or parameter. Usage (extension loaded):
+ * its finality, parent, interface, constant, method, return type or parameter name. Usage (extension loaded):
  *   php -d extension=target/release/libconduit.so tests/stubs/check-stubs.php stubs/conduit.stubs.php
  */
 declare(strict_types=1);
@@ -28,7 +28,7 @@ foreach (array_unique(array_merge(array_keys($fromStubs), array_keys($fromExtens
         $differences[] = "$class: " . ($s === null ? 'missing from the stubs' : 'in the stubs but not in the extension');
         continue;
     }
-    foreach (['kind', 'parent', 'interfaces', 'constants'] as $field) {
+    foreach (['kind', 'final', 'parent', 'interfaces', 'constants'] as $field) {
         if ($s[$field] !== $e[$field]) {
             $differences[] = "$class $field: stubs " . json_encode($s[$field]) . ', extension ' . json_encode($e[$field]);
         }

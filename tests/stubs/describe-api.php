@@ -1,7 +1,8 @@
 <?php
 /**
- * Prints the `Conduit\` API as JSON: classes, parents, interfaces, constants and
- * the methods each class declares itself (name, static, parameters).
+ * Prints the `Conduit\` API as JSON: classes (final or not), parents, interfaces,
+ * constants and the methods each class declares itself (name, static, return type,
+ * parameter names).
  *
  * Run with the extension loaded to describe the extension, or without it and with
  * the stub file as argument to describe the stubs.
@@ -33,6 +34,8 @@ foreach ($classes as $name) {
         }
         $methods[$method->getName()] = [
             'static' => $method->isStatic(),
+            'return' => $method->hasReturnType() ? (string) $method->getReturnType()
+                : ($method->hasTentativeReturnType() ? (string) $method->getTentativeReturnType() : null),
             'params' => array_map(
                 fn (ReflectionParameter $p) => $p->getName() . ($p->isOptional() ? '?' : '') . ($p->isVariadic() ? '...' : ''),
                 $method->getParameters()
@@ -46,6 +49,7 @@ foreach ($classes as $name) {
     sort($constants);
     $api[$class->getName()] = [
         'kind' => $class->isInterface() ? 'interface' : 'class',
+        'final' => $class->isFinal(),
         'parent' => $class->getParentClass() ? $class->getParentClass()->getName() : null,
         'interfaces' => $interfaces,
         'constants' => $constants,

@@ -115,13 +115,34 @@ final class ObjectLifecycleTest extends TestCase
             $object->__construct(...$case[1]);
             $object->$method(...$args);
         }
-        // A subclass that skips parent::__construct() is the same case.
-        $sub = new class ('ignored') extends Store {
-            public function __construct(string $dsn)
+        // A subclass that skips parent::__construct() is the same case (ApiClient is
+        // not final; Store and the other final classes cannot be extended at all).
+        $sub = new class ('ignored') extends \Conduit\ApiClient {
+            public function __construct(string $baseUrl)
             {
             }
         };
-        self::assertConfigException(fn () => $sub->ping(), 'Store::ping() called on an object that was not constructed', 'subclass');
+        self::assertConfigException(fn () => $sub->send('GET', '/x'), 'ApiClient::send() called on an object that was not constructed', 'subclass');
+    }
+
+    public function testFinalClassesCannotBeExtended(): void
+    {
+        foreach (['Store', 'SyncQueue', 'Job', 'RequestLog', 'SecretBox', 'WebhookSecurity', 'WebhookEvent', 'Mapper', 'Version'] as $short) {
+            $class = "Conduit\\$short";
+            self::assertTrue((new \ReflectionClass($class))->isFinal(), "$class is final");
+            // Extending a final class is a compile error, so ask a child process.
+            $cmd = escapeshellarg(PHP_BINARY) . ' -n -d extension=' . escapeshellarg(self::extensionPath())
+                . ' -r ' . escapeshellarg("class Sub extends $class {} echo 'extended';") . ' 2>&1';
+            $out = (string) shell_exec($cmd);
+            self::assertStringNotContainsString('extended', $out, $class);
+            self::assertStringContainsString('final class', $out, $class);
+        }
+    }
+
+    /** The extension this process runs (the tests load the workspace's release build). */
+    private static function extensionPath(): string
+    {
+        return dirname(__DIR__, 3) . '/target/release/libconduit.so';
     }
 
     /** Classes only the extension creates, refused by `new` with a ConfigException (checked when loaded). */
