@@ -7,8 +7,10 @@ REPO=$PWD
 # an isolated site and database, so these checks never touch the site the module's suite uses
 export CONDUIT_KERNEL_ROOT="$REPO/target/bitrix-kernel-selftest"
 export CONDUIT_KERNEL_DB=conduit_bitrix_selftest
-CONFORMANCE=${CONDUIT_CONFORMANCE:-/work/shared/bitrix-conformance/conformance.php}
-[ -f "$CONFORMANCE" ] || CONFORMANCE="$REPO/../shared/bitrix-conformance/conformance.php"
+# shared/ lies beside the clone (as CI lays it out); CONDUIT_CONFORMANCE overrides.
+CONFORMANCE=${CONDUIT_CONFORMANCE:-$REPO/../shared/bitrix-conformance/conformance.php}
+[ -f "$CONFORMANCE" ] || CONFORMANCE=/work/shared/bitrix-conformance/conformance.php
+[ -f "$CONFORMANCE" ] || { echo "conformance.php not found (set CONDUIT_CONFORMANCE)" >&2; exit 1; }
 status=0
 
 bash scripts/ensure-mariadb.sh || exit 1
