@@ -209,7 +209,7 @@ $webhookUrl = static function (string $source) use ($values): string {
     return $base . '/bitrix/tools/conduit.integration/webhook.php?source=' . rawurlencode($source);
 };
 ?>
-<form method="post" action="<?= $e($action) ?>" name="conduit_options">
+<form method="post" action="<?= $e($action) ?>" name="conduit_options_form">
 <?= bitrix_sessid_post() ?>
 <?php
 $tabControl->Begin();

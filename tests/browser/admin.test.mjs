@@ -104,13 +104,20 @@ test('settings: save a connection, the secret never comes back; scalar settings 
   assert.match(html, /The settings were saved/);
   assert.equal(await page.inputValue('input[name=opt_queue_max_attempts]'), '6');
   assert.match(html, /cron_events\.php/);
-  await page.click('text=Queue and agents');
+  // Each tab shows its own content when clicked (a form named like the tab control once
+  // shadowed its JS object in the inline onclick's scope, and no tab switched).
+  await page.click('#tab_cont_conduit_queue');
+  assert.ok(await page.locator('#conduit_queue').isVisible(), 'queue tab shown');
   await shot(page, 'settings-queue');
-  await page.click('text=Webhooks');
+  await page.click('#tab_cont_conduit_webhooks');
+  assert.ok(await page.locator('#conduit_webhooks').isVisible(), 'webhooks tab shown');
+  assert.ok(!(await page.locator('#conduit_queue').isVisible()), 'queue tab hidden');
   assert.match(await page.inputValue('.conduit-webhook-url'), /^https:\/\/shop\.example\.com\/bitrix\/tools\/conduit\.integration\/webhook\.php\?source=erp$/);
   await shot(page, 'settings-webhooks');
-  await page.click('text=Logging');
+  await page.click('#tab_cont_conduit_logging');
+  assert.ok(await page.locator('#conduit_logging').isVisible(), 'logging tab shown');
   await shot(page, 'settings-logging');
+  assert.deepEqual(page.problems, []);
   await page.context().close();
 });
 
