@@ -269,6 +269,21 @@ impl PhpSyncQueue {
         self.queue.push(r#type, &payload, options.as_ref()).map(|p| p.id).map_err(store_error)
     }
 
+    /// Like push(), and says which it did: `['id' => int, 'deduplicated' => bool]`,
+    /// `deduplicated` true when an existing job's id came back and nothing was added
+    /// (a webhook endpoint answers a replay with it — no clock comparison can race).
+    /// @throws ConfigException|QueueException
+    pub fn push_or_find(&self, r#type: Bytes<'_>, payload: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+        let r#type = utf8_arg("SyncQueue::pushOrFind(): $type", r#type)?;
+        let payload = array_to_json(payload, "payload")?;
+        let options = array_to_options(options, &[])?;
+        let pushed = self.queue.push(r#type, &payload, options.as_ref()).map_err(store_error)?;
+        let mut out = ZendHashTable::new();
+        out.insert("id", pushed.id).map_err(|e| config_error(format!("SyncQueue::pushOrFind(): {e}")))?;
+        out.insert("deduplicated", pushed.deduplicated).map_err(|e| config_error(format!("SyncQueue::pushOrFind(): {e}")))?;
+        Ok(out)
+    }
+
     /// Adds several jobs in one transaction (all or none); returns their ids in order.
     /// @throws ConfigException|QueueException
     pub fn push_many(&self, jobs: &ZendHashTable) -> PhpResult<Vec<i64>> {

@@ -95,6 +95,17 @@ final class SyncQueue
     public function push(string $type, array $payload, ?array $options = null): int {}
 
     /**
+     * Like push(), and says which it did: `deduplicated` is true when an existing
+     * job's id came back (its dedupe key was held, or a done job finished within
+     * the window) and nothing was added.
+     *
+     * @param array $payload JSON-encodable
+     * @return array{id: int, deduplicated: bool}
+     * @throws ConfigException|QueueException
+     */
+    public function pushOrFind(string $type, array $payload, ?array $options = null): array {}
+
+    /**
      * Adds several jobs in one transaction: all or none.
      * @param array<int, array{0: string, 1: array, 2?: array}|array{type: string, payload: array, options?: array}> $jobs
      * @return int[] ids in input order

@@ -112,6 +112,27 @@ final class QueueSemanticsTest extends StoreTestCase
         }
     }
 
+    public function testPushOrFindSaysWhetherItDeduplicated(): void
+    {
+        $q = $this->queue();
+        $key = 'webhook:pof-' . bin2hex(random_bytes(4));
+        $first = $q->pushOrFind('webhook', ['v' => 1], ['dedupe_key' => $key, 'dedupe_window_s' => 3600]);
+        self::assertSame(['id', 'deduplicated'], array_keys($first));
+        self::assertFalse($first['deduplicated']);
+        // At once, in the same millisecond: the engine knows, no clock is compared.
+        self::assertSame(['id' => $first['id'], 'deduplicated' => true], $q->pushOrFind('webhook', ['v' => 2], ['dedupe_key' => $key]));
+        [$job] = $q->claim(1, ['types' => ['webhook']]);
+        $q->ack($job->id);
+        self::assertSame(['id' => $first['id'], 'deduplicated' => true], $q->pushOrFind('webhook', ['v' => 3], ['dedupe_key' => $key, 'dedupe_window_s' => 3600]),
+            'a done job inside the window');
+        $fresh = $q->pushOrFind('webhook', ['v' => 4], ['dedupe_key' => $key, 'dedupe_window_s' => 0]);
+        self::assertFalse($fresh['deduplicated'], 'no window: a done job does not suppress');
+        self::assertNotSame($first['id'], $fresh['id']);
+        $plain = $q->pushOrFind('other', ['v' => 5]);
+        self::assertFalse($plain['deduplicated']);
+        self::assertSame(1, $q->count(['type' => 'other']));
+    }
+
     public function testKeysAreExactOnEveryEngine(): void
     {
         $q = $this->queue();

@@ -106,11 +106,11 @@ final class Endpoint
 
         try {
             $queue = $this->queue ?? Services::queue();
-            $before = floor(microtime(true) * 1000) / 1000 - 0.001;
-            $jobId = $queue->push((string) $config['job_type'], $payload, ['dedupe_key' => $key, 'dedupe_window_s' => $window]);
-            $job = $queue->get($jobId);
-            // An id older than this push: the event was already queued (or done within the window).
-            $duplicate = $job !== null && $job->createdAt < $before;
+            // The engine says whether the event was already queued (or done within the
+            // window): a clock comparison would race when a replay lands in the same millisecond.
+            $pushed = $queue->pushOrFind((string) $config['job_type'], $payload, ['dedupe_key' => $key, 'dedupe_window_s' => $window]);
+            $jobId = $pushed['id'];
+            $duplicate = $pushed['deduplicated'];
         } catch (QueueException|ConfigException $e) {
             return $this->unavailable($event, 'queue_unavailable', $e);
         }
