@@ -17,7 +17,8 @@ class AgentTest extends KernelTestCase
     {
         KernelTestAgent::$calls = [];
         $this->installProbe();
-        Application::getConnection()->queryExecute("UPDATE b_agent SET NEXT_EXEC = DATE_ADD(NOW(), INTERVAL 1 DAY) WHERE NEXT_EXEC <= NOW()"); // keep other agents out of the way
+        $h = Application::getConnection()->getSqlHelper();
+        Application::getConnection()->queryExecute('UPDATE b_agent SET NEXT_EXEC = ' . $h->addDaysToDateTime(1) . ' WHERE NEXT_EXEC <= ' . $h->getCurrentDateTimeFunction()); // keep other agents out of the way
     }
 
     private function row(string $nameLike): ?array

@@ -59,9 +59,21 @@ class OrmTest extends KernelTestCase
     public function testCreateDbTableColumns(): void
     {
         $cols = [];
+        if (conduit_kernel_db_type() === 'pgsql') {
+            // the real PgsqlConnection::createTable: IDENTITY for the autoincrement, PostgreSQL's type names
+            $r = Application::getConnection()->query("SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, IS_NULLABLE, IS_IDENTITY FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'b_kerneltest_orm' ORDER BY ordinal_position");
+            while ($row = $r->fetch()) $cols[$row['COLUMN_NAME']] = [$row['DATA_TYPE'] . ($row['CHARACTER_MAXIMUM_LENGTH'] ? '(' . $row['CHARACTER_MAXIMUM_LENGTH'] . ')' : '') . ($row['IS_IDENTITY'] === 'YES' ? ' identity' : ''), $row['IS_NULLABLE']];
+            $this->assertSame([
+                'id' => ['bigint identity', 'NO'], 'code' => ['character varying(255)', 'NO'], 'note' => ['character varying(255)', 'YES'], 'n' => ['integer', 'NO'],
+                'f' => ['double precision', 'YES'], 'flag' => ['character(1)', 'NO'], 'kind' => ['character varying(2)', 'NO'], 'at' => ['timestamp without time zone', 'YES'],
+                'day' => ['date', 'YES'], 'data' => ['text', 'YES'],
+            ], $cols, 'NOT NULL unless nullable; string length from validators, not size; no column for the expression');
+            $cols = null;
+        } else {
         $r = Application::getConnection()->query("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'b_kerneltest_orm' ORDER BY ORDINAL_POSITION");
         while ($row = $r->fetch()) $cols[$row['COLUMN_NAME']] = [$row['COLUMN_TYPE'], $row['IS_NULLABLE']];
-        $this->assertSame([
+        }
+        if ($cols !== null) $this->assertSame([
             'ID' => ['bigint(20)', 'NO'], 'CODE' => ['varchar(255)', 'NO'], 'NOTE' => ['varchar(255)', 'YES'], 'N' => ['int(11)', 'NO'],
             'F' => ['double', 'YES'], 'FLAG' => ['char(1)', 'NO'], 'KIND' => ['varchar(2)', 'NO'], 'AT' => ['datetime', 'YES'],
             'DAY' => ['date', 'YES'], 'DATA' => ['text', 'YES'],
@@ -223,10 +235,12 @@ class OrmTest extends KernelTestCase
         $c->rollbackTransaction();
         $c->commitTransaction();
         $this->assertSame(['outer'], array_column(KernelTestOrmTable::getList(['select' => ['CODE']])->fetchAll(), 'CODE'));
-        $this->assertSame('mysql', $c->getType());
+        $pg = conduit_kernel_db_type() === 'pgsql';
+        $this->assertSame($pg ? 'pgsql' : 'mysql', $c->getType());
         $this->assertMatchesRegularExpression('/^\d+\.\d+/', $c->getVersion()[0]);
-        $this->assertSame("a\\'b", $c->getSqlHelper()->forSql("a'b"));
-        $this->assertSame('`b_x`', $c->getSqlHelper()->quote('b_x'));
+        // the real helpers: mysqli doubles with a backslash, PostgreSQL doubles the quote; PostgreSQL folds names to lower case
+        $this->assertSame($pg ? "a''b" : "a\\'b", $c->getSqlHelper()->forSql("a'b"));
+        $this->assertSame($pg ? '"b_x"' : '`B_X`', $c->getSqlHelper()->quote('B_X'));
         $this->assertSame('1', (string)$c->queryScalar('SELECT 1'));
         $this->expectException(\Bitrix\Main\DB\SqlQueryException::class);
         $c->query('SELECT * FROM b_kerneltest_no_such_table');

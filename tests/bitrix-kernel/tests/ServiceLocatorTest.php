@@ -36,7 +36,8 @@ class ServiceLocatorTest extends KernelTestCase
         $this->assertSame(['commands' => ['X\Cmd']], Configuration::getInstance(self::MOD)->get('console'));
         $this->assertNull(Configuration::getInstance(self::MOD)->get('missing'));
         $this->assertMatchesRegularExpression('/^[0-9a-f]{32}$/', Configuration::getValue('crypto')['crypto_key']);
-        $this->assertSame('\Bitrix\Main\DB\MysqliConnection', Configuration::getValue('connections')['default']['className']);
+        $this->assertSame(conduit_kernel_db_type() === 'pgsql' ? '\Bitrix\Main\DB\PgsqlConnection' : '\Bitrix\Main\DB\MysqliConnection',
+            Configuration::getValue('connections')['default']['className']);
     }
 
     public function testUnknownServiceAndAddInstance(): void

@@ -28,12 +28,12 @@ class EventManager
         $h = $c->getSqlHelper();
         $toClass = is_string($toClass) ? $toClass : '';
         $uid = static::uniqueId($from, $type, $toModule, $toPath, $toClass, $toMethod, $toMethodArg, $version);
-        $c->queryExecute(
-            "INSERT IGNORE INTO b_module_to_module (TIMESTAMP_X, SORT, FROM_MODULE_ID, MESSAGE_ID, TO_MODULE_ID, TO_CLASS, TO_METHOD, TO_PATH, TO_METHOD_ARG, VERSION, UNIQUE_ID) VALUES ("
-            . 'NOW(), ' . (int)$sort . ", '" . $h->forSql($from, 50) . "', '" . $h->forSql($type, 255) . "', '" . $h->forSql($toModule, 50) . "', '"
+        $c->queryExecute($h->getInsertIgnore('b_module_to_module',
+            ' (TIMESTAMP_X, SORT, FROM_MODULE_ID, MESSAGE_ID, TO_MODULE_ID, TO_CLASS, TO_METHOD, TO_PATH, TO_METHOD_ARG, VERSION, UNIQUE_ID)', ' VALUES ('
+            . $h->getCurrentDateTimeFunction() . ', ' . (int)$sort . ", '" . $h->forSql($from, 50) . "', '" . $h->forSql($type, 255) . "', '" . $h->forSql($toModule, 50) . "', '"
             . $h->forSql($toClass, 255) . "', '" . $h->forSql($toMethod, 255) . "', '" . $h->forSql($toPath, 255) . "', '" . $h->forSql($toMethodArg, 255) . "', "
             . (int)$version . ", '" . $uid . "')"
-        );
+        ));
         $this->clearLoadedHandlers();
     }
 

@@ -16,6 +16,7 @@ class CDatabase
     public function __construct()
     {
         $c = $this->connection();
+        $this->type = strtoupper($c->getType()); // MYSQL or PGSQL, as the kernel's classes/<type>/database.php set it
         $this->DBName = $c->getDatabase();
         $this->DBHost = $c->getHost();
         $this->DBLogin = $c->getLogin();
@@ -51,8 +52,8 @@ class CDatabase
     public function GetNowDate() { return 'NOW()'; }
     public function DateToCharFunction($strFieldName, $strType = 'FULL', $lang = false, $bSearchInSitesOnly = false)
     {
-        $fmt = $strType === 'FULL' ? '%d.%m.%Y %H:%i:%s' : '%d.%m.%Y';
-        return "DATE_FORMAT($strFieldName, '$fmt')";
+        // the site format (DD.MM.YYYY[ HH:MI:SS]) in the connection's dialect: DATE_FORMAT on MySQL, to_char on PostgreSQL
+        return $this->connection()->getSqlHelper()->formatDate($strType === 'FULL' ? 'DD.MM.YYYY HH:MI:SS' : 'DD.MM.YYYY', $strFieldName);
     }
     /** Site-format string → SQL literal */
     public function CharToDateFunction($strValue, $strType = 'FULL', $lang = false)
@@ -71,9 +72,10 @@ class CDatabase
         if ($format === false) $format = $format_type === 'FULL' ? FORMAT_DATETIME : FORMAT_DATE;
         return MakeTimeStamp($value, $format) !== false || MakeTimeStamp($value) !== false;
     }
-    public function Length($field) { return "LENGTH($field)"; }
-    public function Concat() { return 'CONCAT(' . implode(', ', func_get_args()) . ')'; }
-    public function IsNull($expression, $result) { return "IFNULL($expression, $result)"; }
+    public function Length($field) { return $this->connection()->getSqlHelper()->getLengthFunction($field); }
+    public function Concat() { return $this->connection()->getSqlHelper()->getConcatFunction(...func_get_args()); }
+    public function IsNull($expression, $result) { return $this->connection()->getSqlHelper()->getIsNullFunction($expression, $result); }
+    protected function quoteName($name) { return $this->connection()->getSqlHelper()->quote($name); }
     public function TableExists($tableName) { return $this->connection()->isTableExists($tableName); }
     public function StartTransaction() { $this->connection()->startTransaction(); }
     public function Commit() { $this->connection()->commitTransaction(); }
@@ -83,9 +85,9 @@ class CDatabase
     {
         $cols = []; $vals = [];
         foreach ($arFields as $k => $v) {
-            if ($k[0] === '~') { $cols[] = '`' . substr($k, 1) . '`'; $vals[] = $v; continue; }
+            if ($k[0] === '~') { $cols[] = $this->quoteName(substr($k, 1)); $vals[] = $v; continue; }
             if (isset($arFields['~' . $k])) continue;
-            $cols[] = '`' . $k . '`';
+            $cols[] = $this->quoteName($k);
             $vals[] = ($v === null || $v === false) ? 'NULL' : "'" . $this->ForSql((string)$v) . "'";
         }
         return [implode(', ', $cols), implode(', ', $vals)];
@@ -94,23 +96,23 @@ class CDatabase
     {
         $set = [];
         foreach ($arFields as $k => $v) {
-            if ($k[0] === '~') { $set[] = '`' . substr($k, 1) . '` = ' . $v; continue; }
+            if ($k[0] === '~') { $set[] = $this->quoteName(substr($k, 1)) . ' = ' . $v; continue; }
             if (isset($arFields['~' . $k])) continue;
-            $set[] = '`' . $k . '` = ' . (($v === null || $v === false) ? 'NULL' : "'" . $this->ForSql((string)$v) . "'");
+            $set[] = $this->quoteName($k) . ' = ' . (($v === null || $v === false) ? 'NULL' : "'" . $this->ForSql((string)$v) . "'");
         }
         return implode(', ', $set);
     }
     public function Add($tablename, $arFields, $arCLOBFields = [], $strFileDir = '', $ignore_errors = false, $error_position = '', $arOptions = [])
     {
         [$cols, $vals] = $this->PrepareInsert($tablename, $arFields);
-        $this->Query("INSERT INTO `$tablename` ($cols) VALUES ($vals)", $ignore_errors);
+        $this->Query('INSERT INTO ' . $this->quoteName($tablename) . " ($cols) VALUES ($vals)", $ignore_errors);
         return $this->LastID();
     }
     public function Update($table, $arFields, $WHERE = '', $error_position = '', $DEBUG = false, $ignore_errors = false, $additional_check = true)
     {
         $set = $this->PrepareUpdate($table, $arFields);
         if ($set === '') return 0;
-        $this->Query("UPDATE `$table` SET $set " . $WHERE, $ignore_errors);
+        $this->Query('UPDATE ' . $this->quoteName($table) . " SET $set " . $WHERE, $ignore_errors);
         return $this->connection()->getAffectedRowsCount();
     }
     public function Insert($table, $arFields, $error_position = '', $DEBUG = false, $EXIST_ID = '', $ignore_errors = false)

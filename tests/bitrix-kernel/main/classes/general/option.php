@@ -52,8 +52,10 @@ class CUserOptions
     {
         $uid = $bCommon ? 0 : ($user_id !== false ? (int)$user_id : (isset($GLOBALS['USER']) && is_object($GLOBALS['USER']) ? (int)$GLOBALS['USER']->GetID() : 0));
         $c = \Bitrix\Main\Application::getConnection(); $h = $c->getSqlHelper();
-        $v = $h->forSql(serialize($value));
-        $c->queryExecute("INSERT INTO b_user_option (USER_ID, CATEGORY, NAME, VALUE, COMMON) VALUES ($uid, '" . $h->forSql($category) . "', '" . $h->forSql($name) . "', '$v', '" . ($bCommon ? 'Y' : 'N') . "') ON DUPLICATE KEY UPDATE VALUE='$v'");
+        $v = serialize($value);
+        [$sql] = $h->prepareMerge('b_user_option', ['USER_ID', 'CATEGORY', 'NAME'],
+            ['USER_ID' => $uid, 'CATEGORY' => (string)$category, 'NAME' => (string)$name, 'VALUE' => $v, 'COMMON' => $bCommon ? 'Y' : 'N'], ['VALUE' => $v]);
+        $c->queryExecute($sql);
         return true;
     }
     public static function DeleteOption($category, $name, $bCommon = false, $user_id = false)

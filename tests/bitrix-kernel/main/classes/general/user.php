@@ -82,7 +82,7 @@ class CUser
     public function Login($login, $password, $remember = 'N', $password_original = 'Y')
     {
         $h = static::db()->getSqlHelper();
-        $row = static::db()->query("SELECT ID, `PASSWORD`, ACTIVE, BLOCKED FROM b_user WHERE LOGIN = '" . $h->forSql($login) . "' AND (EXTERNAL_AUTH_ID IS NULL OR EXTERNAL_AUTH_ID = '')")->fetchRaw();
+        $row = static::db()->query("SELECT ID, " . $h->quote('PASSWORD') . ", ACTIVE, BLOCKED FROM b_user WHERE LOGIN = '" . $h->forSql($login) . "' AND (EXTERNAL_AUTH_ID IS NULL OR EXTERNAL_AUTH_ID = '')")->fetchRaw();
         if ($row && $row['ACTIVE'] === 'Y' && $row['BLOCKED'] !== 'Y' && password_verify((string)$password, (string)$row['PASSWORD'])) {
             if (session_status() === PHP_SESSION_ACTIVE) session_regenerate_id(true);
             unset($_SESSION['fixed_session_id']);
@@ -114,7 +114,7 @@ class CUser
         $h = static::db()->getSqlHelper();
         $w = [];
         foreach ((array)$arFilter as $k => $v) {
-            if (in_array($k, ['ID', 'LOGIN', 'EMAIL', 'ACTIVE'], true)) $w[] = "U.`$k` = '" . $h->forSql($v) . "'";
+            if (in_array($k, ['ID', 'LOGIN', 'EMAIL', 'ACTIVE'], true)) $w[] = 'U.' . $h->quote($k) . " = '" . $h->forSql($v) . "'";
             if ($k === 'GROUPS_ID') $w[] = 'U.ID IN (SELECT USER_ID FROM b_user_group WHERE GROUP_ID IN (' . implode(',', array_map('intval', (array)$v)) . '))';
         }
         return new CDBResult(static::db()->query('SELECT U.* FROM b_user U' . ($w ? ' WHERE ' . implode(' AND ', $w) : '') . ' ORDER BY U.ID'));
@@ -171,7 +171,7 @@ class CUser
         static::db()->queryExecute("DELETE FROM b_user_group WHERE USER_ID = $USER_ID");
         foreach ((array)$groups as $g) {
             $gid = (int)(is_array($g) ? ($g['GROUP_ID'] ?? 0) : $g);
-            if ($gid > 0) static::db()->queryExecute("INSERT IGNORE INTO b_user_group (USER_ID, GROUP_ID) VALUES ($USER_ID, $gid)");
+            if ($gid > 0) static::db()->queryExecute(static::db()->getSqlHelper()->getInsertIgnore('b_user_group', ' (USER_ID, GROUP_ID)', " VALUES ($USER_ID, $gid)"));
         }
     }
     public static function GetUserGroupEx($ID) { return new CDBResult(array_map(fn($g) => ['GROUP_ID' => $g], static::GetUserGroup($ID))); }

@@ -86,13 +86,14 @@ class Option
         $c = Application::getConnection();
         $h = $c->getSqlHelper();
         $value = (string)$value;
-        $m = $h->forSql($moduleId); $n = $h->forSql($name); $v = $h->forSql($value);
+        // the kernel's merge: ON DUPLICATE KEY UPDATE on MySQL, ON CONFLICT ... DO UPDATE on PostgreSQL
         if ($siteId == '') {
-            $c->queryExecute("INSERT INTO b_option (MODULE_ID, NAME, VALUE) VALUES ('$m', '$n', '$v') ON DUPLICATE KEY UPDATE VALUE = '$v'");
+            [$sql] = $h->prepareMerge('b_option', ['MODULE_ID', 'NAME'], ['MODULE_ID' => (string)$moduleId, 'NAME' => (string)$name, 'VALUE' => $value], ['VALUE' => $value]);
         } else {
-            $s = $h->forSql($siteId, 2);
-            $c->queryExecute("INSERT INTO b_option_site (MODULE_ID, NAME, SITE_ID, VALUE) VALUES ('$m', '$n', '$s', '$v') ON DUPLICATE KEY UPDATE VALUE = '$v'");
+            [$sql] = $h->prepareMerge('b_option_site', ['MODULE_ID', 'NAME', 'SITE_ID'],
+                ['MODULE_ID' => (string)$moduleId, 'NAME' => (string)$name, 'SITE_ID' => mb_substr((string)$siteId, 0, 2), 'VALUE' => $value], ['VALUE' => $value]);
         }
+        $c->queryExecute($sql);
         unset(static::$options[$moduleId]);
         (new Event('main', 'OnAfterSetOption_' . $name, ['value' => $value]))->send();
         (new Event('main', 'OnAfterSetOption', ['moduleId' => $moduleId, 'name' => $name, 'value' => $value, 'siteId' => $siteId]))->send();

@@ -50,6 +50,13 @@ class SqlHelper
     public function getDateToCharFunction($fieldName) { return $fieldName; }
     public function getRandomFunction() { return 'RAND()'; }
     public function getRegexpOperator($field, $regexp) { return $field . ' REGEXP ' . $regexp; }
+    /** The ORM's "like" (whereLike): case-insensitive by the column collation on MySQL, ILIKE on PostgreSQL. */
+    public function getIlikeOperator($field, $value) { return $field . ' LIKE ' . $value; }
+    /** The inserted value of a column in a merge's update part. */
+    public function values($identifier) { return 'VALUES(' . $this->quote($identifier) . ')'; }
+    public function castToChar($fieldName) { return 'CAST(' . $fieldName . ' AS char)'; }
+    public function getAscendingOrder() { return 'ASC'; }
+    public function getDescendingOrder() { return 'DESC'; }
     public function getTopSql($sql, $limit, $offset = 0)
     {
         $limit = (int)$limit; $offset = (int)$offset;

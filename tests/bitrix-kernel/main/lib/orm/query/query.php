@@ -223,8 +223,10 @@ class Query
 
         $order = [];
         foreach ($this->order as $def => $dir) {
-            if (isset($items[$def]) && !isset($this->runtime[$def]) && !$this->entity->hasField($def)) $order[] = $h->quote($def) . ' ' . $dir;
-            else $order[] = $this->fieldSql($this->resolveField($def)) . ' ' . $dir;
+            // the helper's words: PostgreSQL adds NULLS FIRST/LAST so that NULLs sort as on MySQL
+            $dirSql = $dir === 'DESC' ? $h->getDescendingOrder() : $h->getAscendingOrder();
+            if (isset($items[$def]) && !isset($this->runtime[$def]) && !$this->entity->hasField($def)) $order[] = $h->quote($def) . ' ' . $dirSql;
+            else $order[] = $this->fieldSql($this->resolveField($def)) . ' ' . $dirSql;
         }
         return [$selectSql, $from, $where, $group, $having, $order, $items];
     }

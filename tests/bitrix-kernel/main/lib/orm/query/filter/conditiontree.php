@@ -96,7 +96,8 @@ class ConditionTree
                     $value = array_values((array)$value);
                     $parts[] = "$sql BETWEEN " . $lit($value[0]) . ' AND ' . $lit($value[1]); break;
                 case 'like':
-                    $parts[] = "$sql LIKE " . \Bitrix\Main\Application::getConnection()->getSqlHelper()->convertToDbString($value); break;
+                    $h = \Bitrix\Main\Application::getConnection()->getSqlHelper();
+                    $parts[] = $h->getIlikeOperator($sql, $h->convertToDbString($value)); break;
                 default:
                     throw new \Bitrix\Main\NotSupportedException("Operator $op is not supported by the Bitrix test kernel");
             }
