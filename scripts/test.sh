@@ -31,7 +31,9 @@ step "Options fuzzer (no panic, no \\Error)" env CONDUIT_EXTENSION="$EXT" "${PHP
 step "PHPUnit (extension against the mock API)" "${PHP[@]}" /usr/bin/phpunit --configuration phpunit.xml.dist
 [ -x tests/run-store-tests.sh ] && step "Store/queue/log suites on SQLite and MariaDB" bash tests/run-store-tests.sh
 step "Bitrix test kernel: conformance + own tests" bash tests/bitrix-kernel/run.sh
+step "Bitrix test kernel on PostgreSQL: conformance + own tests" env CONDUIT_KERNEL_DB_TYPE=pgsql bash tests/bitrix-kernel/run.sh
 step "Bitrix module on the test kernel (MariaDB)" bash tests/module/run.sh
+step "Bitrix module on the test kernel (PostgreSQL)" env CONDUIT_KERNEL_DB_TYPE=pgsql CONDUIT_KERNEL_ROOT="$PWD/target/bitrix-site-pgsql" CONDUIT_KERNEL_DB=conduit_bitrix bash tests/module/run.sh
 step "Admin pages in headless Chromium" bash tests/browser/run.sh
 step "php-fpm: 4 workers, 400 FastCGI requests" bash tests/fpm/run.sh
 step "Stubs match the extension" "${PHP[@]}" tests/stubs/check-stubs.php stubs/conduit.stubs.php

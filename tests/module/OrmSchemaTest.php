@@ -11,6 +11,8 @@ use Conduit\Integration\Services;
 /**
  * Every ORM map equals the real columns the extension's migrate() created: names, types,
  * sizes and nullability. A migration that changes a column without the entity fails here.
+ * The columns come from the site database's own information_schema: MySQL's on MySQL/MariaDB,
+ * PostgreSQL's on PostgreSQL (its type names mapped to the same families).
  */
 final class OrmSchemaTest extends ModuleTestCase
 {
@@ -30,6 +32,9 @@ final class OrmSchemaTest extends ModuleTestCase
     private static function columns(string $table): array
     {
         $connection = Application::getConnection();
+        if ($connection->getType() === 'pgsql') {
+            return self::pgsqlColumns($table);
+        }
         $sql = "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS"
             . " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '" . $connection->getSqlHelper()->forSql($table) . "' ORDER BY ORDINAL_POSITION";
         $columns = [];
@@ -39,6 +44,32 @@ final class OrmSchemaTest extends ModuleTestCase
             $columns[strtoupper($row['COLUMN_NAME'])] = [
                 'type' => strtolower($row['DATA_TYPE']),
                 'column_type' => strtolower($row['COLUMN_TYPE']),
+                'nullable' => $row['IS_NULLABLE'] === 'YES',
+                'length' => $row['CHARACTER_MAXIMUM_LENGTH'] === null ? null : (int) $row['CHARACTER_MAXIMUM_LENGTH'],
+            ];
+        }
+        return $columns;
+    }
+
+    /**
+     * PostgreSQL's information_schema, in MySQL's type words: integer → int, double precision →
+     * double, character varying → varchar, character → char (the names PostgreSQL stores in lower case).
+     */
+    private static function pgsqlColumns(string $table): array
+    {
+        $connection = Application::getConnection();
+        $words = ['integer' => 'int', 'smallint' => 'smallint', 'bigint' => 'bigint', 'double precision' => 'double', 'real' => 'float',
+            'numeric' => 'decimal', 'text' => 'text', 'character varying' => 'varchar', 'character' => 'char'];
+        $sql = 'SELECT column_name, data_type, is_nullable, character_maximum_length FROM information_schema.columns'
+            . " WHERE table_schema = current_schema() AND table_name = '" . $connection->getSqlHelper()->forSql(strtolower($table)) . "' ORDER BY ordinal_position";
+        $columns = [];
+        $result = $connection->query($sql);
+        while ($row = $result->fetch()) {
+            $row = array_change_key_case($row, CASE_UPPER);
+            $type = strtolower($row['DATA_TYPE']);
+            $columns[strtoupper($row['COLUMN_NAME'])] = [
+                'type' => $words[$type] ?? $type,
+                'column_type' => $type,
                 'nullable' => $row['IS_NULLABLE'] === 'YES',
                 'length' => $row['CHARACTER_MAXIMUM_LENGTH'] === null ? null : (int) $row['CHARACTER_MAXIMUM_LENGTH'],
             ];

@@ -16,7 +16,9 @@ Loc::loadMessages(__FILE__);
  * What the server must offer before the module changes anything:
  * - the `conduit` PHP extension, of a version in
  *   [{@see Module::EXTENSION_MIN_VERSION}, {@see Module::EXTENSION_MAX_VERSION});
- * - the site database on MySQL ≥ 8.0 or MariaDB ≥ 10.6 (`SELECT … SKIP LOCKED`);
+ * - the site database on MySQL ≥ 8.0 or MariaDB ≥ 10.6 (`SELECT … SKIP LOCKED`), or on
+ *   PostgreSQL ≥ 12 (Bitrix's PgsqlConnection; the extension's PostgreSQL store is built for
+ *   12 and later, Bitrix itself needs 11) — and an extension build that speaks that engine;
  * - a usable encryption key for stored secrets (a key file, or `crypto_key`).
  *
  * The inputs (extension version, database type and version, key check) are read from
@@ -27,6 +29,8 @@ final class Requirements
 {
     public const MARIADB_MIN = '10.6.0';
     public const MYSQL_MIN = '8.0.0';
+    /** crates/conduit-store (src/dsn.rs): "A PostgreSQL 12+ server"; Bitrix 25's site checker asks for 11. */
+    public const POSTGRESQL_MIN = '12.0';
 
     /** @var array{extension_version?: ?string, database_type?: string, database_version?: string, key_check?: callable} */
     private static array $overrides = [];
@@ -81,15 +85,21 @@ final class Requirements
 
         try {
             $type = self::$overrides['database_type'] ?? Application::getConnection()->getType();
-            if ($type !== 'mysql') {
+            if ($type !== 'mysql' && $type !== 'pgsql') {
                 $problems[] = self::msg('CONDUIT_REQ_DB_TYPE', ['#TYPE#' => (string) $type]);
             } else {
-                $dbVersion = self::$overrides['database_version'] ?? (string) Application::getConnection()->queryScalar('SELECT VERSION()');
-                $problem = self::databaseProblem($dbVersion);
+                $dbVersion = self::$overrides['database_version'] ?? self::serverVersion($type);
+                $problem = self::databaseProblem($dbVersion, $type);
                 if ($problem !== null) {
                     $problems[] = $problem;
                 } elseif (!isset(self::$overrides['database_version'])) {
-                    Dsn::forSite();
+                    $dsn = Dsn::forSite();
+                    if ($version !== null && $version !== '' && !isset(self::$overrides['extension_version'])) {
+                        $problem = self::extensionRefuses($dsn, $type);
+                        if ($problem !== null) {
+                            $problems[] = $problem;
+                        }
+                    }
                 }
             }
         } catch (InstallException $e) {
@@ -125,9 +135,47 @@ final class Requirements
         }
     }
 
-    /** The message for a database version string, or null when it is supported. */
-    public static function databaseProblem(string $version): ?string
+    /** The server's version string: `SELECT VERSION()` on MySQL, `server_version` on PostgreSQL ("15.8 (Debian …)"). */
+    private static function serverVersion(string $type): string
     {
+        $sql = $type === 'pgsql' ? "SELECT current_setting('server_version')" : 'SELECT VERSION()';
+        return (string) Application::getConnection()->queryScalar($sql);
+    }
+
+    /**
+     * The loaded extension parses the DSN when a store is made (it connects later): a build
+     * without PostgreSQL support refuses `postgres://` here, before anything is installed.
+     */
+    private static function extensionRefuses(string $dsn, string $type): ?string
+    {
+        try {
+            new \Conduit\Store($dsn, ['table_prefix' => Module::TABLE_PREFIX]);
+            return null;
+        } catch (\Conduit\ConfigException $e) {
+            return self::msg('CONDUIT_REQ_EXTENSION_ENGINE', [
+                '#PRODUCT#' => $type === 'pgsql' ? 'PostgreSQL' : 'MySQL/MariaDB',
+                '#REASON#' => $e->getMessage(),
+            ]);
+        }
+    }
+
+    /**
+     * The message for a database version string, or null when it is supported.
+     *
+     * @param string $type "mysql" (MySQL or MariaDB, told apart by the string) or "pgsql"
+     */
+    public static function databaseProblem(string $version, string $type = 'mysql'): ?string
+    {
+        if ($type === 'pgsql') {
+            // "15.8", "12.19 (Debian 12.19-1.pgdg120+1)", "16beta1"; before 10 the minor was a second number (9.6.24)
+            if (!preg_match('/^(\d+)(?:\.(\d+))?/', trim($version), $m)) {
+                return self::msg('CONDUIT_REQ_DB_VERSION_UNKNOWN', ['#VERSION#' => $version]);
+            }
+            if (version_compare($m[1] . '.' . ($m[2] ?? '0'), self::POSTGRESQL_MIN, '<')) {
+                return self::msg('CONDUIT_REQ_PG_OLD', ['#VERSION#' => $version, '#MIN#' => self::POSTGRESQL_MIN]);
+            }
+            return null;
+        }
         $isMaria = stripos($version, 'mariadb') !== false;
         if (!preg_match('/^(\d+)\.(\d+)(?:\.(\d+))?/', $version, $m)) {
             return self::msg('CONDUIT_REQ_DB_VERSION_UNKNOWN', ['#VERSION#' => $version]);

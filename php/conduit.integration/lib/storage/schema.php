@@ -33,16 +33,17 @@ final class Schema
     public static function migrate(): int
     {
         $connection = Application::getConnection();
-        // One migrating process at a time (web hits after an upgrade, the CLI, an install).
+        // One migrating process at a time (web hits after an upgrade, the CLI, an install);
+        // the connection's named lock: GET_LOCK on MySQL, an advisory lock on PostgreSQL.
         $lock = 'conduit_integration_migrate';
-        $locked = (int) $connection->queryScalar("SELECT GET_LOCK('" . $lock . "', 30)") === 1;
+        $locked = $connection->lock($lock, 30);
         try {
             $version = Services::store()->migrate();
             ModuleTables::create(); // the module's own tables (webhook events, worker heartbeats)
             AdminTables::create(); // the admin pages' log rollup and queue-count index
         } finally {
             if ($locked) {
-                $connection->queryScalar("SELECT RELEASE_LOCK('" . $lock . "')");
+                $connection->unlock($lock);
             }
         }
         Module::setDbOption(Module::SCHEMA_OPTION, (string) $version);
@@ -68,7 +69,7 @@ final class Schema
         Services::reset(); // flushes this process's log writer before its table goes
         $connection = Application::getConnection();
         foreach (self::tableNames() as $table) {
-            $connection->queryExecute('DROP TABLE IF EXISTS `' . $table . '`');
+            $connection->queryExecute('DROP TABLE IF EXISTS ' . $connection->getSqlHelper()->quote($table));
         }
         Module::deleteDbOption(Module::SCHEMA_OPTION);
         Module::deleteDbOption(ModuleTables::VERSION_OPTION);

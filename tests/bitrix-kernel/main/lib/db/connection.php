@@ -152,6 +152,64 @@ abstract class Connection
     {
         $this->queryExecute('TRUNCATE TABLE ' . $this->getSqlHelper()->quote($tableName));
     }
+    /**
+     * Runs each statement of a batch (an install.sql); as the kernel: the messages of the statements
+     * that failed, [] when all ran; $stopOnError stops at the first.
+     * @return string[]
+     */
+    public function executeSqlBatch($sqlBatch, $stopOnError = false)
+    {
+        $errors = [];
+        foreach ($this->parseSqlBatch($sqlBatch) as $sql) {
+            try {
+                $this->queryExecute($sql);
+            } catch (SqlException $e) {
+                $errors[] = $e->getMessage();
+                if ($stopOnError) return $errors;
+            }
+        }
+        return $errors;
+    }
+
+    /**
+     * Splits a batch at the query delimiter followed by white space or the end, outside quoted
+     * strings ('…', "…", `…`), comments (-- and # to the end of the line, dropped) and $$ bodies.
+     * @return string[]
+     */
+    public function parseSqlBatch($sqlBatch)
+    {
+        $delimiter = $this->getSqlHelper()->getQueryDelimiter();
+        $text = str_replace("\r\n", "\n", (string)$sqlBatch);
+        $statements = [];
+        $sql = '';
+        $n = strlen($text);
+        for ($i = 0; $i < $n; $i++) {
+            $ch = $text[$i];
+            if ($ch === "'" || $ch === '"' || $ch === '`') {
+                $j = $i + 1;
+                while ($j < $n && !($text[$j] === $ch && $text[$j - 1] !== '\\')) $j++;
+                $sql .= substr($text, $i, $j - $i + 1);
+                $i = $j;
+            } elseif ($ch === '#' || ($ch === '-' && ($text[$i + 1] ?? '') === '-')) {
+                $j = strpos($text, "\n", $i);
+                $i = $j === false ? $n : $j - 1;
+            } elseif ($ch === '$' && ($text[$i + 1] ?? '') === '$') {
+                $j = strpos($text, '$$', $i + 2);
+                $j = $j === false ? $n : $j + 2;
+                $sql .= substr($text, $i, $j - $i);
+                $i = $j - 1;
+            } elseif (substr($text, $i, strlen($delimiter)) === $delimiter && ($i + strlen($delimiter) >= $n || ctype_space($text[$i + strlen($delimiter)]))) {
+                if (trim($sql) !== '') $statements[] = trim($sql);
+                $sql = '';
+                $i += strlen($delimiter) - 1;
+            } else {
+                $sql .= $ch;
+            }
+        }
+        if (trim($sql) !== '') $statements[] = trim($sql);
+        return $statements;
+    }
+
     public function startTransaction()
     {
         if ($this->transactionLevel === 0) $this->queryExecute('START TRANSACTION');
