@@ -6,8 +6,12 @@
 //! (a PHP float) is read from its shortest round-trip text (`0.1` → `"0.1"`), which is
 //! what PHP prints with `serialize_precision = -1`.
 
+use std::borrow::Cow;
+
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde_json::{Number, Value};
+use serde_json::Number;
+
+use crate::input::Scalar;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rounding {
@@ -32,22 +36,38 @@ pub type CastFailure = (&'static str, &'static str);
 ///
 /// # Errors
 /// `(reason, sentence)`.
-pub fn apply(cast: Cast, value: &Value) -> Result<Value, CastFailure> {
+pub fn apply(cast: Cast, value: &Scalar<'_>) -> Result<Scalar<'static>, CastFailure> {
     match cast {
-        Cast::Int => to_int(value).map(|i| Value::Number(i.into())),
-        Cast::Float => to_float(value),
-        Cast::Bool => to_bool(value).map(Value::Bool),
-        Cast::String => to_string(value).map(Value::String),
-        Cast::Decimal { scale, rounding } => to_decimal(value, scale, rounding).map(Value::String),
+        Cast::Int => to_int(value).map(|i| Scalar::Number(i.into())),
+        Cast::Float => to_float(value).map(Scalar::Number),
+        Cast::Bool => to_bool(value).map(Scalar::Bool),
+        Cast::String => to_string(value).map(|s| Scalar::Str(Cow::Owned(s))),
+        Cast::Decimal { scale, rounding } => to_decimal(value, scale, rounding).map(|s| Scalar::Str(Cow::Owned(s))),
+    }
+}
+
+/// A list or object where a scalar was expected.
+fn is_container(value: &Scalar<'_>) -> bool {
+    matches!(value, Scalar::Json(v) if v.is_array() || v.is_object())
+}
+
+/// A `Json` scalar that is not a container, unpacked (a callback may return `"5"`).
+fn unpack<'v>(value: &'v Scalar<'_>) -> Cow<'v, Scalar<'v>> {
+    match value {
+        Scalar::Json(v) if !v.is_array() && !v.is_object() => Cow::Owned(Scalar::of(v)),
+        other => Cow::Borrowed(other),
     }
 }
 
 const NOT_SCALAR: CastFailure = ("invalid_type", "is an array, not a scalar");
 
-fn to_int(value: &Value) -> Result<i64, CastFailure> {
+fn to_int(value: &Scalar<'_>) -> Result<i64, CastFailure> {
     const BAD: CastFailure = ("invalid_int", "is not a whole number that fits 64 bits");
-    match value {
-        Value::Number(n) => {
+    if is_container(value) {
+        return Err(NOT_SCALAR);
+    }
+    match unpack(value).as_ref() {
+        Scalar::Number(n) => {
             if let Some(i) = n.as_i64() {
                 return Ok(i);
             }
@@ -59,64 +79,72 @@ fn to_int(value: &Value) -> Result<i64, CastFailure> {
             }
             Err(BAD)
         }
-        Value::String(s) => s.trim().parse::<i64>().map_err(|_| BAD),
-        Value::Bool(_) => Err(("invalid_type", "is a boolean, not a number")),
-        Value::Null => Err(BAD),
-        Value::Array(_) | Value::Object(_) => Err(NOT_SCALAR),
+        Scalar::Str(s) => s.trim().parse::<i64>().map_err(|_| BAD),
+        Scalar::Bool(_) => Err(("invalid_type", "is a boolean, not a number")),
+        Scalar::Null | Scalar::Json(_) => Err(BAD),
     }
 }
 
-fn to_float(value: &Value) -> Result<Value, CastFailure> {
+fn to_float(value: &Scalar<'_>) -> Result<Number, CastFailure> {
     const BAD: CastFailure = ("invalid_float", "is not a finite number");
-    let f = match value {
-        Value::Number(n) => n.as_f64().ok_or(BAD)?,
-        Value::String(s) => s.trim().parse::<f64>().map_err(|_| BAD)?,
-        Value::Bool(_) => return Err(("invalid_type", "is a boolean, not a number")),
-        Value::Null => return Err(BAD),
-        Value::Array(_) | Value::Object(_) => return Err(NOT_SCALAR),
+    if is_container(value) {
+        return Err(NOT_SCALAR);
+    }
+    let f = match unpack(value).as_ref() {
+        Scalar::Number(n) => n.as_f64().ok_or(BAD)?,
+        Scalar::Str(s) => s.trim().parse::<f64>().map_err(|_| BAD)?,
+        Scalar::Bool(_) => return Err(("invalid_type", "is a boolean, not a number")),
+        Scalar::Null | Scalar::Json(_) => return Err(BAD),
     };
-    Number::from_f64(f).map(Value::Number).ok_or(BAD)
+    Number::from_f64(f).ok_or(BAD)
 }
 
-fn to_bool(value: &Value) -> Result<bool, CastFailure> {
+fn to_bool(value: &Scalar<'_>) -> Result<bool, CastFailure> {
     const BAD: CastFailure = ("invalid_bool", "is not a boolean (true/false, 1/0, \"Y\"/\"N\", \"yes\"/\"no\", \"on\"/\"off\", \"\")");
-    match value {
-        Value::Bool(b) => Ok(*b),
-        Value::Number(n) => match n.as_i64() {
+    if is_container(value) {
+        return Err(NOT_SCALAR);
+    }
+    match unpack(value).as_ref() {
+        Scalar::Bool(b) => Ok(*b),
+        Scalar::Number(n) => match n.as_i64() {
             Some(0) => Ok(false),
             Some(1) => Ok(true),
             _ => Err(BAD),
         },
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+        Scalar::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
             "1" | "true" | "y" | "yes" | "on" => Ok(true),
             "0" | "false" | "n" | "no" | "off" | "" => Ok(false),
             _ => Err(BAD),
         },
-        Value::Null => Err(BAD),
-        Value::Array(_) | Value::Object(_) => Err(NOT_SCALAR),
+        Scalar::Null | Scalar::Json(_) => Err(BAD),
     }
 }
 
-fn to_string(value: &Value) -> Result<String, CastFailure> {
-    match value {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(n.to_string()),
+fn to_string(value: &Scalar<'_>) -> Result<String, CastFailure> {
+    if is_container(value) {
+        return Err(NOT_SCALAR);
+    }
+    match unpack(value).as_ref() {
+        Scalar::Str(s) => Ok(s.to_string()),
+        Scalar::Number(n) => Ok(n.to_string()),
         // PHP's (string) cast.
-        Value::Bool(true) => Ok("1".into()),
-        Value::Bool(false) => Ok(String::new()),
-        Value::Null => Ok(String::new()),
-        Value::Array(_) | Value::Object(_) => Err(NOT_SCALAR),
+        Scalar::Bool(true) => Ok("1".into()),
+        Scalar::Bool(false) => Ok(String::new()),
+        Scalar::Null | Scalar::Json(_) => Ok(String::new()),
     }
 }
 
 /// Parses a decimal exactly: integers, JSON numbers, and strings such as `"-12.50"`,
 /// `"+3"`, `" 7 "` (no exponent, no thousands separators; `,` is accepted as the
 /// decimal separator when there is no `.`, as 1C exports write it).
-pub fn parse_decimal(value: &Value) -> Result<Decimal, CastFailure> {
+fn decimal_of(value: &Scalar<'_>) -> Result<Decimal, CastFailure> {
     const BAD: CastFailure = ("invalid_decimal", "is not a decimal number");
     const BIG: CastFailure = ("out_of_range", "has more digits than a decimal holds (28 significant)");
-    match value {
-        Value::Number(n) => {
+    if is_container(value) {
+        return Err(NOT_SCALAR);
+    }
+    match unpack(value).as_ref() {
+        Scalar::Number(n) => {
             if let Some(i) = n.as_i64() {
                 return Ok(Decimal::from(i));
             }
@@ -131,7 +159,7 @@ pub fn parse_decimal(value: &Value) -> Result<Decimal, CastFailure> {
                 Decimal::from_str_exact(&text).map_err(|_| BIG)
             }
         }
-        Value::String(s) => {
+        Scalar::Str(s) => {
             let t = s.trim();
             let normalized = if !t.contains('.') && t.matches(',').count() == 1 { t.replace(',', ".") } else { t.to_string() };
             let body = normalized.strip_prefix(['+', '-']).unwrap_or(&normalized);
@@ -144,14 +172,13 @@ pub fn parse_decimal(value: &Value) -> Result<Decimal, CastFailure> {
             // A valid shape that does not fit 96 bits / 28 digits.
             Decimal::from_str_exact(&normalized).map_err(|_| BIG)
         }
-        Value::Bool(_) => Err(("invalid_type", "is a boolean, not a number")),
-        Value::Null => Err(BAD),
-        Value::Array(_) | Value::Object(_) => Err(NOT_SCALAR),
+        Scalar::Bool(_) => Err(("invalid_type", "is a boolean, not a number")),
+        Scalar::Null | Scalar::Json(_) => Err(BAD),
     }
 }
 
-fn to_decimal(value: &Value, scale: u32, rounding: Rounding) -> Result<String, CastFailure> {
-    let d = parse_decimal(value)?;
+fn to_decimal(value: &Scalar<'_>, scale: u32, rounding: Rounding) -> Result<String, CastFailure> {
+    let d = decimal_of(value)?;
     let strategy = match rounding {
         Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
         Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,

@@ -21,12 +21,15 @@
 
 mod cast;
 mod date;
+mod exec;
+pub mod input;
 mod path;
 mod plan;
 pub mod stream;
 
 pub use cast::Rounding;
-pub use path::{Found, Path};
+pub use input::{AnyRecord, Input, JsonOutput, Kind, Output, Scalar};
+pub use path::{Found, FoundIn, Path};
 pub use plan::Mapper;
 
 use serde_json::Value;
@@ -135,6 +138,16 @@ pub trait CallOut {
     /// # Errors
     /// [`CallOutError`].
     fn call(&mut self, callback: usize, value: &Value, record: &Value) -> Result<Value, CallOutError>;
+
+    /// What the executor calls: `record` in whatever form the input has (a binding
+    /// can pass its own values on without a JSON copy). By default as JSON to
+    /// [`CallOut::call`].
+    ///
+    /// # Errors
+    /// [`CallOutError`].
+    fn call_with(&mut self, callback: usize, value: &Value, record: &dyn AnyRecord) -> Result<Value, CallOutError> {
+        self.call(callback, value, &record.to_json())
+    }
 }
 
 /// The hook used by [`Mapper::map`]: a spec with callbacks needs [`Mapper::map_with`].
@@ -150,6 +163,25 @@ impl CallOut for NoCallOut {
 pub fn quote(value: &Value) -> String {
     let text = value.to_string();
     cut(&text)
+}
+
+/// Bytes that are not (all) UTF-8 as a quoted string: printable ASCII as is, other
+/// bytes as `\xNN`, at most 64 bytes (then `…`).
+pub fn quote_bytes(bytes: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for &b in bytes.iter().take(64) {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('"');
+    if bytes.len() > 64 {
+        out.push('…');
+    }
+    out
 }
 
 /// `text` cut to [`MAX_QUOTED_CHARS`] characters with `…`.

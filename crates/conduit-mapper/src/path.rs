@@ -14,6 +14,8 @@
 
 use serde_json::Value;
 
+use crate::input::{Input, Kind};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Seg {
     /// An object key; on a list, a key made of digits is an index.
@@ -30,6 +32,8 @@ pub(crate) enum Seg {
 pub struct Path {
     segs: Vec<Seg>,
     text: String,
+    /// Whether a segment is a wildcard (looked up once, not per record).
+    wild: bool,
 }
 
 /// What a path found in a record.
@@ -54,7 +58,8 @@ impl Path {
         for raw in text.split('.') {
             parse_segment(raw, &mut segs).map_err(|e| format!("segment \"{raw}\" {e}"))?;
         }
-        Ok(Self { segs, text: text.to_owned() })
+        let wild = segs.iter().any(|s| matches!(s, Seg::Wild | Seg::Each));
+        Ok(Self { segs, text: text.to_owned(), wild })
     }
 
     /// The record key the path starts with (`items` for `items[*].sku`); `None` when
@@ -113,6 +118,68 @@ impl Path {
                 }
             }
             Found::One(cur)
+        }
+    }
+}
+
+/// What a path found in a record of any [`Input`] type.
+#[derive(Debug)]
+pub enum FoundIn<'a, I> {
+    Missing,
+    One(&'a I),
+    Many(Vec<&'a I>),
+}
+
+impl Path {
+    /// Looks the path up in any [`Input`] (same rules as [`Path::find`]).
+    pub fn find_in<'a, I: Input>(&self, root: &'a I) -> FoundIn<'a, I> {
+        if self.wild {
+            let mut out = Vec::new();
+            collect_in(&self.segs, root, &mut out);
+            FoundIn::Many(out)
+        } else {
+            let mut cur = root;
+            for seg in &self.segs {
+                match step_in(seg, cur) {
+                    Some(next) => cur = next,
+                    None => return FoundIn::Missing,
+                }
+            }
+            FoundIn::One(cur)
+        }
+    }
+}
+
+fn step_in<'a, I: Input>(seg: &Seg, cur: &'a I) -> Option<&'a I> {
+    match seg {
+        Seg::Key(k) => cur.member(k),
+        Seg::Index(i) => cur.element(*i),
+        Seg::Wild | Seg::Each => None,
+    }
+}
+
+fn collect_in<'a, I: Input>(segs: &[Seg], cur: &'a I, out: &mut Vec<&'a I>) {
+    let Some((first, rest)) = segs.split_first() else {
+        out.push(cur);
+        return;
+    };
+    match first {
+        Seg::Wild => {
+            if matches!(cur.kind(), Kind::List | Kind::Object) {
+                cur.items().into_iter().for_each(|v| collect_in(rest, v, out));
+            }
+        }
+        Seg::Each => {
+            if cur.kind() == Kind::List {
+                cur.items().into_iter().for_each(|v| collect_in(rest, v, out));
+            } else {
+                collect_in(rest, cur, out);
+            }
+        }
+        seg => {
+            if let Some(next) = step_in(seg, cur) {
+                collect_in(rest, next, out);
+            }
         }
     }
 }

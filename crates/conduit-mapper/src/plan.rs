@@ -2,10 +2,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::cast::{self, Cast, Rounding};
+use crate::cast::{Cast, Rounding};
 use crate::date::{DateOp, DstRule, Format};
 use crate::path::{Found, Path};
-use crate::{CallOut, CallOutError, MapError, MappingError, MappingErrors, NoCallOut, SpecError};
+use crate::{MapError, MappingErrors, NoCallOut, SpecError};
 
 const SPEC_KEYS: &[&str] = &["fields", "omit_null"];
 const FIELD_KEYS: &[&str] = &[
@@ -20,13 +20,15 @@ const MAX_SPEC_DEPTH: usize = 32;
 /// A compiled spec.
 #[derive(Debug, Clone)]
 pub struct Mapper {
-    fields: Vec<Field>,
-    omit_null: bool,
+    pub(crate) fields: Vec<Field>,
+    pub(crate) omit_null: bool,
     callbacks: usize,
+    /// Fields of every level (sub-specs included), numbered by [`Field::id`].
+    field_count: usize,
 }
 
 #[derive(Debug, Clone)]
-enum Source {
+pub(crate) enum Source {
     Path(Path),
     /// No `from` but a sub-spec: the sub-fields read the same record.
     Current,
@@ -36,45 +38,58 @@ enum Source {
 }
 
 #[derive(Debug, Clone)]
-enum Piece {
+pub(crate) enum Piece {
     Text(String),
     Value(Path),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Case {
+pub(crate) enum Case {
     Lower,
     Upper,
 }
 
 #[derive(Debug, Clone)]
-enum Unmapped {
+pub(crate) enum Unmapped {
     Error,
     Keep,
     Default(Value),
 }
 
 #[derive(Debug, Clone)]
-struct ValueMap {
-    entries: Map<String, Value>,
-    unmapped: Unmapped,
+pub(crate) struct ValueMap {
+    pub(crate) entries: Map<String, Value>,
+    pub(crate) unmapped: Unmapped,
+}
+
+impl ValueMap {
+    /// A few entries are compared in order: cheaper than hashing the key.
+    pub(crate) fn lookup(&self, key: &str) -> Option<&Value> {
+        if self.entries.len() <= 8 {
+            self.entries.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+        } else {
+            self.entries.get(key)
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
-struct Field {
-    out: String,
-    source: Source,
-    callback: Option<usize>,
-    default: Option<Value>,
-    required: bool,
-    trim: bool,
-    case: Option<Case>,
-    map: Option<ValueMap>,
-    date: Option<DateOp>,
-    cast: Option<Cast>,
-    truncate: Option<usize>,
-    join: Option<String>,
-    sub: Option<Mapper>,
+pub(crate) struct Field {
+    /// Number of the field over the whole spec (see [`crate::Output::set`]).
+    pub(crate) id: usize,
+    pub(crate) out: String,
+    pub(crate) source: Source,
+    pub(crate) callback: Option<usize>,
+    pub(crate) default: Option<Value>,
+    pub(crate) required: bool,
+    pub(crate) trim: bool,
+    pub(crate) case: Option<Case>,
+    pub(crate) map: Option<ValueMap>,
+    pub(crate) date: Option<DateOp>,
+    pub(crate) cast: Option<Cast>,
+    pub(crate) truncate: Option<usize>,
+    pub(crate) join: Option<String>,
+    pub(crate) sub: Option<Mapper>,
 }
 
 fn err(path: &str, message: impl Into<String>) -> SpecError {
@@ -123,7 +138,27 @@ impl Mapper {
     /// The first problem, with its spec path (`fields.price.cast`).
     pub fn compile(spec: &Value) -> Result<Self, SpecError> {
         let mut callbacks = 0;
-        Self::compile_at(spec, "spec", 0, &mut callbacks)
+        let mut mapper = Self::compile_at(spec, "spec", 0, &mut callbacks)?;
+        let mut next = 0;
+        mapper.number_fields(&mut next);
+        mapper.field_count = next;
+        Ok(mapper)
+    }
+
+    fn number_fields(&mut self, next: &mut usize) {
+        for field in &mut self.fields {
+            field.id = *next;
+            *next = next.saturating_add(1);
+            if let Some(sub) = &mut field.sub {
+                sub.number_fields(next);
+            }
+        }
+    }
+
+    /// How many fields the spec has at all levels ([`crate::Output::set`]'s `id`s are
+    /// below this).
+    pub fn field_count(&self) -> usize {
+        self.field_count
     }
 
     /// How many `callback` fields the spec has; the spec numbers them 0, 1, … (the
@@ -155,7 +190,7 @@ impl Mapper {
             fields.push(compile_field(name, fspec, &format!("{fields_at}.{name}"), depth, callbacks)?);
         }
         let total = *callbacks;
-        Ok(Self { fields, omit_null, callbacks: total })
+        Ok(Self { fields, omit_null, callbacks: total, field_count: 0 })
     }
 
     /// The top-level record keys the spec reads, in first-use order, or `None` when
@@ -210,39 +245,6 @@ impl Mapper {
         }
     }
 
-    /// Maps one record, resolving callbacks through `hook`.
-    ///
-    /// # Errors
-    /// [`MapError::Invalid`] with every problem, or [`MapError::Aborted`] when the hook
-    /// said so.
-    pub fn map_with(&self, record: &Value, hook: &mut dyn CallOut) -> Result<Value, MapError> {
-        let mut errors = Vec::new();
-        let out = self.map_object(record, "", hook, &mut errors)?;
-        if errors.is_empty() {
-            Ok(out)
-        } else {
-            Err(MapError::Invalid(MappingErrors(errors)))
-        }
-    }
-
-    fn map_object(&self, record: &Value, prefix: &str, hook: &mut dyn CallOut, errors: &mut Vec<MappingError>) -> Result<Value, MapError> {
-        let mut out = Map::with_capacity(self.fields.len());
-        for field in &self.fields {
-            let path = if prefix.is_empty() { field.out.clone() } else { format!("{prefix}.{}", field.out) };
-            let value = field.run(record, &path, hook, errors)?;
-            match value {
-                Some(Value::Null) | None if self.omit_null => {}
-                Some(v) => {
-                    out.insert(field.out.clone(), v);
-                }
-                None => {
-                    out.insert(field.out.clone(), Value::Null);
-                }
-            }
-        }
-        Ok(Value::Object(out))
-    }
-
     /// The records a selector picks out of a document: with a wildcard (`items[*]`,
     /// `[*]`; `[*]` over an object picks that object) every match; without one, the elements of the list it names, or the one
     /// object it names. `None` when the selector names nothing (for a wildcard:
@@ -260,6 +262,7 @@ impl Mapper {
 
 fn compile_field(name: &str, spec: &Value, at: &str, depth: usize, callbacks: &mut usize) -> Result<Field, SpecError> {
     let mut field = Field {
+        id: 0,
         out: name.to_string(),
         source: Source::Current,
         callback: None,
@@ -497,208 +500,3 @@ fn compile_date(v: &Value, at: &str) -> Result<DateOp, SpecError> {
     Ok(DateOp { input: fmt("in", true)?, in_tz: tz("in_tz")?, output: fmt("out", false)?, out_tz: tz("out_tz")?, dst })
 }
 
-/// Text of a scalar for templates, concat, join and value-map lookups.
-fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(if *b { "true" } else { "false" }.to_string()),
-        Value::Null => Some(String::new()),
-        Value::Array(_) | Value::Object(_) => None,
-    }
-}
-
-fn found_value(found: Found<'_>) -> Option<Value> {
-    match found {
-        Found::Missing => None,
-        Found::One(v) => Some(v.clone()),
-        Found::Many(v) => Some(Value::Array(v.into_iter().cloned().collect())),
-    }
-}
-
-impl Field {
-    /// The field's output value (`None`: missing, written as null unless omitted).
-    fn run(&self, record: &Value, path: &str, hook: &mut dyn CallOut, errors: &mut Vec<MappingError>) -> Result<Option<Value>, MapError> {
-        if let (Source::Current, Some(sub)) = (&self.source, &self.sub) {
-            if self.callback.is_none() {
-                return sub.map_object(record, path, hook, errors).map(Some);
-            }
-        }
-        let mut value = match &self.source {
-            Source::Path(p) => found_value(p.find(record)),
-            Source::Current => Some(record.clone()),
-            Source::Const(v) => Some(v.clone()),
-            Source::Template(pieces) => {
-                let mut s = String::new();
-                for piece in pieces {
-                    match piece {
-                        Piece::Text(t) => s.push_str(t),
-                        Piece::Value(p) => {
-                            if let Found::One(v) = p.find(record) {
-                                match scalar_text(v) {
-                                    Some(t) => s.push_str(&t),
-                                    None => errors.push(MappingError::new(path, "invalid_type", format!("template placeholder {{{}}} is not a scalar", p.as_str()), Some(v))),
-                                }
-                            }
-                        }
-                    }
-                }
-                Some(Value::String(s))
-            }
-            Source::Concat(paths, sep) => {
-                let mut parts = Vec::new();
-                for p in paths {
-                    match p.find(record) {
-                        Found::One(Value::Null) | Found::Missing => {}
-                        Found::One(v) => match scalar_text(v) {
-                            Some(t) => parts.push(t),
-                            None => errors.push(MappingError::new(path, "invalid_type", format!("concat part {} is not a scalar", p.as_str()), Some(v))),
-                        },
-                        Found::Many(vs) => parts.extend(vs.into_iter().filter(|v| !v.is_null()).filter_map(scalar_text)),
-                    }
-                }
-                Some(Value::String(parts.join(sep)))
-            }
-        };
-        if let Some(cb) = self.callback {
-            let input = value.take().unwrap_or(Value::Null);
-            match hook.call(cb, &input, record) {
-                Ok(v) => value = Some(v),
-                Err(CallOutError::Abort) => return Err(MapError::Aborted),
-                Err(CallOutError::Reject(msg)) => {
-                    errors.push(MappingError::new(path, "callback_failed", msg, Some(&input)));
-                    return Ok(None);
-                }
-            }
-        }
-        let value = match value {
-            None | Some(Value::Null) => {
-                if let Some(d) = &self.default {
-                    return Ok(Some(d.clone()));
-                }
-                if self.required {
-                    let msg = if value.is_none() { "is required but missing" } else { "is required but null" };
-                    errors.push(MappingError::new(path, "required", msg, value.as_ref()));
-                }
-                return Ok(value);
-            }
-            Some(v) => v,
-        };
-        if let Some(sub) = &self.sub {
-            return self.run_sub(sub, value, path, hook, errors).map(Some);
-        }
-        let out = match value {
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    out.push(self.scalar(item, &format!("{path}.{i}"), errors));
-                }
-                Value::Array(out)
-            }
-            v => self.scalar(v, path, errors),
-        };
-        if self.required {
-            if let Value::Array(items) = &out {
-                if items.is_empty() {
-                    errors.push(MappingError::new(path, "required", "is required but the list is empty", Some(&out)));
-                }
-            }
-        }
-        Ok(Some(match (&self.join, out) {
-            (Some(sep), Value::Array(items)) => {
-                Value::String(items.iter().filter(|v| !v.is_null()).filter_map(scalar_text).collect::<Vec<_>>().join(sep))
-            }
-            (_, v) => v,
-        }))
-    }
-
-    fn run_sub(&self, sub: &Mapper, value: Value, path: &str, hook: &mut dyn CallOut, errors: &mut Vec<MappingError>) -> Result<Value, MapError> {
-        match value {
-            Value::Object(_) => sub.map_object(&value, path, hook, errors),
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    let at = format!("{path}.{i}");
-                    if item.is_object() {
-                        out.push(sub.map_object(item, &at, hook, errors)?);
-                    } else {
-                        errors.push(MappingError::new(at, "invalid_type", format!("is {}, not an object", type_name(item)), Some(item)));
-                        out.push(Value::Null);
-                    }
-                }
-                Ok(Value::Array(out))
-            }
-            other => {
-                errors.push(MappingError::new(path, "invalid_type", format!("is {}, not an object or a list of objects", type_name(&other)), Some(&other)));
-                Ok(Value::Null)
-            }
-        }
-    }
-
-    /// trim → case → map → date → cast → truncate on one value of the field.
-    fn scalar(&self, mut v: Value, path: &str, errors: &mut Vec<MappingError>) -> Value {
-        if v.is_null() {
-            return v;
-        }
-        if v.is_object() && (self.trim || self.case.is_some() || self.map.is_some() || self.date.is_some() || self.cast.is_some() || self.truncate.is_some()) {
-            errors.push(MappingError::new(path, "invalid_type", "is an object, not a scalar", Some(&v)));
-            return Value::Null;
-        }
-        if let Value::String(s) = &mut v {
-            if self.trim {
-                let t = s.trim();
-                if t.len() != s.len() {
-                    *s = t.to_string();
-                }
-            }
-            match self.case {
-                Some(Case::Lower) => *s = s.to_lowercase(),
-                Some(Case::Upper) => *s = s.to_uppercase(),
-                None => {}
-            }
-        }
-        if let Some(map) = &self.map {
-            let hit = match &v {
-                Value::Bool(b) => map.entries.get(if *b { "true" } else { "false" }).or_else(|| map.entries.get(if *b { "1" } else { "0" })),
-                other => scalar_text(other).and_then(|k| map.entries.get(&k)),
-            };
-            v = match (hit, &map.unmapped) {
-                (Some(mapped), _) => mapped.clone(),
-                (None, Unmapped::Keep) => v,
-                (None, Unmapped::Default(d)) => d.clone(),
-                (None, Unmapped::Error) => {
-                    let known: Vec<&str> = map.entries.keys().map(String::as_str).take(10).collect();
-                    errors.push(MappingError::new(path, "unmapped_value", format!("is not in the value map (known: {})", known.join(", ")), Some(&v)));
-                    return Value::Null;
-                }
-            };
-            if v.is_null() {
-                return v;
-            }
-        }
-        if let Some(date) = &self.date {
-            match date.apply(&v) {
-                Ok(d) => v = d,
-                Err((reason, msg)) => {
-                    errors.push(MappingError::new(path, reason, msg, Some(&v)));
-                    return Value::Null;
-                }
-            }
-        }
-        if let Some(c) = self.cast {
-            match cast::apply(c, &v) {
-                Ok(c) => v = c,
-                Err((reason, msg)) => {
-                    errors.push(MappingError::new(path, reason, msg, Some(&v)));
-                    return Value::Null;
-                }
-            }
-        }
-        if let (Some(n), Value::String(s)) = (self.truncate, &mut v) {
-            if let Some((i, _)) = s.char_indices().nth(n) {
-                s.truncate(i);
-            }
-        }
-        v
-    }
-}
