@@ -228,110 +228,279 @@ fn error_text(e: &conduit_http::Error) -> String {
 /// sent back without counting an attempt and ends the run. Every attempt record
 /// carries the job id.
 ///
+/// The SQL (claim, ack, fail, release) runs on a database thread of this call, fed
+/// by a channel, while the HTTP runtime thread keeps polling the requests in flight:
+/// a slow or locked database delays only the bookkeeping, never the network I/O, so
+/// no request times out because of the database. The thread is scoped to the call
+/// (created after any fork, joined before returning) and calls the queue one
+/// statement at a time, in the order the runner issued them. The run returns only
+/// when every call has answered, so every job is accounted for.
+///
 /// # Errors
 /// `Database` only when the very first claim fails (nothing was sent); later queue
 /// errors are counted in the summary, their jobs are redelivered after the lease.
 pub fn run_deliveries(queue: &Queue, client: &ApiClient, options: &RunOptions) -> Result<DeliverySummary> {
+    let mailbox = Mailbox::default();
+    let (calls, incoming) = crossbeam_channel::unbounded::<DbCall>();
+    std::thread::scope(|scope| {
+        let db_thread = std::thread::Builder::new()
+            .name("conduit-delivery-db".into())
+            .spawn_scoped(scope, || serve_db_calls(queue, options, &incoming, &mailbox))
+            .map_err(|e| Error::database("start the delivery runner's database thread", e))?;
+        let outcome = client.block_on(drive(client, options, DbLink { calls, mailbox: &mailbox, outstanding: 0 }));
+        // `drive` dropped its sender: the thread has seen the last call and ends.
+        let _ = db_thread.join();
+        outcome
+    })
+}
+
+/// One database call of the runner.
+enum DbCall {
+    Claim { want: u32 },
+    Fail { id: i64, error: String, defaults: FailDefaults },
+    AckMany(Vec<i64>),
+    Release { id: i64, delay_s: f64 },
+}
+
+/// Its answer, with what the runner needs to account for it.
+enum DbReply {
+    Claimed(Result<Vec<crate::Job>>),
+    Failed(Result<crate::FailOutcome>),
+    Acked { count: usize, refused: Result<Vec<i64>> },
+    Released(Result<()>),
+}
+
+impl DbCall {
+    fn run(self, queue: &Queue, options: &RunOptions) -> DbReply {
+        match self {
+            DbCall::Claim { want } => DbReply::Claimed(queue.claim_with(want, options.lease_ms, options.types.clone())),
+            DbCall::Fail { id, error, defaults } => DbReply::Failed(queue.fail(id, &error, defaults, None)),
+            DbCall::AckMany(ids) => DbReply::Acked { count: ids.len(), refused: queue.ack_many(&ids) },
+            DbCall::Release { id, delay_s } => DbReply::Released(queue.release(id, delay_s)),
+        }
+    }
+
+    /// The reply when the call could not run (the thread caught a panic).
+    fn broken(kind: CallKind, message: &str) -> DbReply {
+        let e = || Error::database_msg(format!("the delivery runner's database call failed: {message}"));
+        match kind {
+            CallKind::Claim => DbReply::Claimed(Err(e())),
+            CallKind::Fail => DbReply::Failed(Err(e())),
+            CallKind::AckMany(count) => DbReply::Acked { count, refused: Err(e()) },
+            CallKind::Release => DbReply::Released(Err(e())),
+        }
+    }
+
+    fn kind(&self) -> CallKind {
+        match self {
+            DbCall::Claim { .. } => CallKind::Claim,
+            DbCall::Fail { .. } => CallKind::Fail,
+            DbCall::AckMany(ids) => CallKind::AckMany(ids.len()),
+            DbCall::Release { .. } => CallKind::Release,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum CallKind {
+    Claim,
+    Fail,
+    AckMany(usize),
+    Release,
+}
+
+/// The database thread's body: one call at a time, every call answered (a panic in
+/// a call becomes an error reply, so the runner never waits for an answer that
+/// cannot come).
+fn serve_db_calls(queue: &Queue, options: &RunOptions, incoming: &crossbeam_channel::Receiver<DbCall>, mailbox: &Mailbox) {
+    for call in incoming.iter() {
+        let kind = call.kind();
+        let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call.run(queue, options))).unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into());
+            DbCall::broken(kind, &message)
+        });
+        mailbox.post(reply);
+    }
+}
+
+/// Replies from the database thread to the runtime thread: a queue and the waker of
+/// the task waiting for it.
+#[derive(Default)]
+struct Mailbox {
+    replies: std::sync::Mutex<std::collections::VecDeque<DbReply>>,
+    waker: futures_util::task::AtomicWaker,
+}
+
+impl Mailbox {
+    fn post(&self, reply: DbReply) {
+        self.replies.lock().unwrap_or_else(|p| p.into_inner()).push_back(reply);
+        self.waker.wake();
+    }
+
+    fn poll_take(&self, cx: &mut std::task::Context<'_>) -> Option<DbReply> {
+        // Register first: a reply posted after the check below still wakes us.
+        self.waker.register(cx.waker());
+        self.replies.lock().unwrap_or_else(|p| p.into_inner()).pop_front()
+    }
+}
+
+/// The runner's end of the database thread.
+struct DbLink<'a> {
+    calls: crossbeam_channel::Sender<DbCall>,
+    mailbox: &'a Mailbox,
+    /// Calls sent and not yet answered.
+    outstanding: usize,
+}
+
+impl DbLink<'_> {
+    fn send(&mut self, call: DbCall) {
+        let kind = call.kind();
+        match self.calls.send(call) {
+            Ok(()) => {}
+            // The thread is gone (cannot happen while `drive` holds the sender and the
+            // thread loops until it is dropped); answer locally so nothing is lost.
+            Err(_) => self.mailbox.post(DbCall::broken(kind, "the database thread stopped")),
+        }
+        self.outstanding += 1;
+    }
+}
+
+/// What the runner waits for next.
+enum Event {
+    Http(i64, std::result::Result<conduit_http::Response, conduit_http::Error>),
+    Db(DbReply),
+}
+
+async fn drive(client: &ApiClient, options: &RunOptions, mut db: DbLink<'_>) -> Result<DeliverySummary> {
     use futures_util::stream::{FuturesUnordered, StreamExt};
     use std::collections::VecDeque;
+    use std::task::Poll;
 
     const ACK_BATCH: usize = 50;
     let started = Instant::now();
     let concurrency = options.concurrency.max(1);
     let batch = (options.concurrency * 4).clamp(1, 1_000) as u64;
-    client.block_on(async {
-        let mut summary = DeliverySummary::default();
-        let mut taken: u64 = 0;
-        let mut first_claim = true;
-        let mut no_more_jobs = false;
-        let mut circuit_open = false;
-        let mut ready: VecDeque<(i64, RequestSpec)> = VecDeque::new();
-        let mut in_flight = FuturesUnordered::new();
-        let mut acks: Vec<i64> = Vec::new();
-        loop {
-            while in_flight.len() < concurrency && !circuit_open {
-                if ready.is_empty()
-                    && !no_more_jobs
-                    && taken < u64::from(options.limit)
-                    && started.elapsed() < options.time_budget
-                {
-                    let want = batch.min(u64::from(options.limit) - taken) as u32;
-                    match queue.claim_with(want, options.lease_ms, options.types.clone()) {
-                        Ok(jobs) if jobs.is_empty() => no_more_jobs = true,
-                        Ok(jobs) => {
-                            taken += jobs.len() as u64;
-                            for job in jobs {
-                                match DeliverySpec::from_payload(&job.payload).and_then(|spec| spec.to_request(job.id)) {
-                                    Ok(request) => ready.push_back((job.id, request)),
-                                    Err(e) => {
-                                        let final_failure = FailDefaults { retryable: false, retry_after_ms: None };
-                                        let outcome = queue.fail(job.id, e.message(), final_failure, None);
-                                        record(&mut summary, outcome.map(|_| Outcome::Failed));
+    let mut summary = DeliverySummary::default();
+    let mut taken: u64 = 0;
+    let mut first_claim = true;
+    let mut claiming = false;
+    let mut no_more_jobs = false;
+    // Some(delay) once a request met an open circuit: jobs not sent go back with it.
+    let mut circuit_open: Option<f64> = None;
+    let mut ready: VecDeque<(i64, RequestSpec)> = VecDeque::new();
+    let mut in_flight = FuturesUnordered::new();
+    let mut acks: Vec<i64> = Vec::new();
+    loop {
+        while in_flight.len() < concurrency && circuit_open.is_none() {
+            if ready.is_empty()
+                && !claiming
+                && !no_more_jobs
+                && taken < u64::from(options.limit)
+                && started.elapsed() < options.time_budget
+            {
+                let want = batch.min(u64::from(options.limit) - taken) as u32;
+                db.send(DbCall::Claim { want });
+                claiming = true;
+            }
+            let Some((id, request)) = ready.pop_front() else { break };
+            in_flight.push(async move { (id, client.execute(&request, None).await) });
+        }
+        if !acks.is_empty() && (acks.len() >= ACK_BATCH || (in_flight.is_empty() && ready.is_empty() && !claiming)) {
+            db.send(DbCall::AckMany(std::mem::take(&mut acks)));
+        }
+        if in_flight.is_empty() && db.outstanding == 0 {
+            break;
+        }
+        let event = std::future::poll_fn(|cx| {
+            if let Some(reply) = db.mailbox.poll_take(cx) {
+                return Poll::Ready(Event::Db(reply));
+            }
+            match in_flight.poll_next_unpin(cx) {
+                Poll::Ready(Some((id, result))) => Poll::Ready(Event::Http(id, result)),
+                // Empty: only database replies are awaited (the waker is registered).
+                Poll::Ready(None) | Poll::Pending => Poll::Pending,
+            }
+        })
+        .await;
+        match event {
+            Event::Db(reply) => {
+                db.outstanding -= 1;
+                match reply {
+                    DbReply::Claimed(claimed) => {
+                        claiming = false;
+                        match claimed {
+                            Ok(jobs) if jobs.is_empty() => no_more_jobs = true,
+                            Ok(jobs) => {
+                                taken += jobs.len() as u64;
+                                for job in jobs {
+                                    if let Some(delay_s) = circuit_open {
+                                        // Claimed while the circuit opened: back untouched.
+                                        db.send(DbCall::Release { id: job.id, delay_s });
+                                        continue;
+                                    }
+                                    match DeliverySpec::from_payload(&job.payload).and_then(|spec| spec.to_request(job.id)) {
+                                        Ok(request) => ready.push_back((job.id, request)),
+                                        Err(e) => db.send(DbCall::Fail {
+                                            id: job.id,
+                                            error: e.message().to_string(),
+                                            defaults: FailDefaults { retryable: false, retry_after_ms: None },
+                                        }),
                                     }
                                 }
                             }
+                            Err(e) if first_claim => {
+                                // Nothing was sent and nothing else is outstanding.
+                                return Err(e);
+                            }
+                            Err(e) => {
+                                record(&mut summary, Err(e));
+                                no_more_jobs = true;
+                            }
                         }
-                        Err(e) if first_claim => return Err(e),
-                        Err(e) => {
-                            record(&mut summary, Err(e));
-                            no_more_jobs = true;
+                        first_claim = false;
+                    }
+                    DbReply::Failed(outcome) => {
+                        if matches!(outcome, Ok(crate::FailOutcome::Retrying { .. })) {
+                            // A rescheduled job may already be due again (short backoff):
+                            // look for work once more instead of ending the run.
+                            no_more_jobs = false;
                         }
+                        record(
+                            &mut summary,
+                            outcome.map(|o| match o {
+                                crate::FailOutcome::Retrying { .. } => Outcome::Retried,
+                                crate::FailOutcome::Failed => Outcome::Failed,
+                            }),
+                        );
                     }
-                    first_claim = false;
-                }
-                let Some((id, request)) = ready.pop_front() else { break };
-                in_flight.push(async move { (id, client.execute(&request, None).await) });
-            }
-            let Some((id, result)) = in_flight.next().await else { break };
-            match result {
-                Ok(_) => {
-                    acks.push(id);
-                    if acks.len() >= ACK_BATCH {
-                        flush_acks(queue, &mut acks, &mut summary);
-                    }
-                }
-                Err(e) if e.is_circuit_open() => {
-                    circuit_open = true;
-                    let delay = e.retry_after().map_or(0.0, |d| d.as_secs_f64()).min(2_592_000.0);
-                    record(&mut summary, queue.release(id, delay).map(|_| Outcome::Skipped));
-                    // Claimed but not sent: back to the queue, attempts untouched.
-                    for (id, _) in ready.drain(..) {
-                        record(&mut summary, queue.release(id, delay).map(|_| Outcome::Skipped));
-                    }
-                }
-                Err(e) => {
-                    let outcome = queue.fail(id, &error_text(&e), classify(&e), None);
-                    if matches!(outcome, Ok(crate::FailOutcome::Retrying { .. })) {
-                        // A rescheduled job may already be due again (short backoff):
-                        // look for work once more instead of ending the run.
-                        no_more_jobs = false;
-                    }
-                    record(
-                        &mut summary,
-                        outcome.map(|o| match o {
-                            crate::FailOutcome::Retrying { .. } => Outcome::Retried,
-                            crate::FailOutcome::Failed => Outcome::Failed,
-                        }),
-                    );
+                    DbReply::Acked { count, refused } => match refused {
+                        Ok(refused) => summary.delivered += count.saturating_sub(refused.len()) as u64,
+                        Err(e) => record(&mut summary, Err(e)),
+                    },
+                    DbReply::Released(outcome) => record(&mut summary, outcome.map(|()| Outcome::Skipped)),
                 }
             }
+            Event::Http(id, Ok(_)) => acks.push(id),
+            Event::Http(id, Err(e)) if e.is_circuit_open() => {
+                let delay_s = e.retry_after().map_or(0.0, |d| d.as_secs_f64()).min(2_592_000.0);
+                if circuit_open.is_none() {
+                    circuit_open = Some(delay_s);
+                }
+                db.send(DbCall::Release { id, delay_s });
+                // Claimed but not sent: back to the queue, attempts untouched.
+                for (id, _) in ready.drain(..) {
+                    db.send(DbCall::Release { id, delay_s });
+                }
+            }
+            Event::Http(id, Err(e)) => db.send(DbCall::Fail { id, error: error_text(&e), defaults: classify(&e) }),
         }
-        flush_acks(queue, &mut acks, &mut summary);
-        summary.duration = started.elapsed();
-        Ok(summary)
-    })
-}
-
-/// Acks finished jobs in one transaction (one commit for many jobs).
-fn flush_acks(queue: &Queue, acks: &mut Vec<i64>, summary: &mut DeliverySummary) {
-    if acks.is_empty() {
-        return;
     }
-    match queue.ack_many(acks) {
-        Ok(refused) => summary.delivered += (acks.len() - refused.len()) as u64,
-        Err(e) => record(summary, Err(e)),
-    }
-    acks.clear();
+    summary.duration = started.elapsed();
+    Ok(summary)
 }
 
 enum Outcome {
