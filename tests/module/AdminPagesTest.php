@@ -83,11 +83,15 @@ final class AdminPagesTest extends ModuleTestCase
 
     public function testTheStatementTimeLimitStopsASlowQueryAndIsResetAfter(): void
     {
-        [$result, $stopped] = Ui::bounded(static fn () => Application::getConnection()->queryScalar('SELECT SLEEP(2)'), 0.05);
-        $this->assertTrue($stopped || (int) $result === 1, 'stopped (or SLEEP reported the interruption)');
+        // SLEEP() answers 0 (1 when interrupted) on MySQL; pg_sleep() answers nothing, so select 1 from it
+        $sleep = Application::getConnection()->getType() === 'pgsql'
+            ? static fn (float $s): string => "SELECT 1 FROM pg_sleep($s)"
+            : static fn (float $s): string => "SELECT SLEEP($s) + 1";
+        [$result, $stopped] = Ui::bounded(static fn () => Application::getConnection()->queryScalar($sleep(2)), 0.05);
+        $this->assertTrue($stopped || (int) $result === 2, 'stopped (or SLEEP reported the interruption)');
         [$result, $stopped] = Ui::bounded(static fn () => Application::getConnection()->queryScalar('SELECT 7'), 0.5);
         $this->assertSame([7, false], [(int) $result, $stopped]);
-        $this->assertSame(1, (int) Application::getConnection()->queryScalar('SELECT SLEEP(0.1) + 1'), 'no limit left on the connection');
+        $this->assertSame(1, (int) Application::getConnection()->queryScalar($sleep(0.1)), 'no limit left on the connection');
     }
 
     public function testTheRollupSumsNewLogRowsOnceWithPercentiles(): void
@@ -107,8 +111,10 @@ final class AdminPagesTest extends ModuleTestCase
         $this->assertSame(['requests' => 5, 'errors' => 1, 'p50' => 5.0, 'p95' => 1000.0], $rows[$endpoint]);
         $this->assertSame(5.0, Rollup::percentile([0, 0, 3, 0, 0, 1], 0.5));
         $this->assertNull(Rollup::percentile(array_fill(0, count(AdminTables::BUCKETS_MS) + 1, 0), 0.5));
-        Application::getConnection()->queryExecute('DELETE FROM `' . AdminTables::ROLLUP . "` WHERE `ENDPOINT` = '" . $endpoint . "'");
-        Application::getConnection()->queryExecute('DELETE FROM `' . AdminTables::ROLLUP_HOURLY . "` WHERE `ENDPOINT` = '" . $endpoint . "'");
+        $helper = Application::getConnection()->getSqlHelper();
+        foreach ([AdminTables::ROLLUP, AdminTables::ROLLUP_HOURLY] as $table) {
+            Application::getConnection()->queryExecute('DELETE FROM ' . $helper->quote($table) . ' WHERE ' . $helper->quote('ENDPOINT') . " = '" . $helper->forSql($endpoint) . "'");
+        }
     }
 
     public function testManualJobTypesAreListedWithTheirTitle(): void

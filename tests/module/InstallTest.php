@@ -37,7 +37,7 @@ final class InstallTest extends ModuleTestCase
         }
         $this->assertSame(\Conduit\Store::SCHEMA_VERSION, Services::store()->schemaVersion());
         $this->assertSame((string) \Conduit\Store::SCHEMA_VERSION, Option::get(self::MODULE, Module::SCHEMA_OPTION));
-        $database = Application::getConnection()->queryScalar('SELECT DATABASE()');
+        $database = Application::getConnection()->queryScalar(Application::getConnection()->getType() === 'pgsql' ? 'SELECT current_database()' : 'SELECT DATABASE()');
         $this->assertSame(\Bitrix\Main\Config\Configuration::getValue('connections')['default']['database'], $database);
     }
 

@@ -71,7 +71,9 @@ final class Maintenance
         $before = (int) floor(microtime(true) * 1000) - $seconds * 1000;
         $total = 0;
         do {
-            $connection->queryExecute("DELETE FROM `$table` WHERE `$column` < $before LIMIT " . self::DELETE_CHUNK);
+            // in chunks: DELETE … LIMIT on MySQL, by the first rows' IDs on PostgreSQL (no DELETE … LIMIT there)
+            $helper = $connection->getSqlHelper();
+            $connection->queryExecute($helper->prepareDeleteLimit($table, ['ID'], $helper->quote($column) . ' < ' . $before, [], self::DELETE_CHUNK));
             $n = (int) $connection->getAffectedRowsCount();
             $total += $n;
         } while ($n === self::DELETE_CHUNK);

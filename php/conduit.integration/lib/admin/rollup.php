@@ -37,14 +37,15 @@ final class Rollup
         $helper = $connection->getSqlHelper();
         $log = Module::TABLE_PREFIX . 'request_log';
         $last = (int) (Module::getRealDbOption(self::WATERMARK_OPTION) ?? 0);
-        $maxId = (int) $connection->queryScalar("SELECT MAX(`id`) FROM `$log`");
+        $q = [$helper, 'quote']; // `…` on MySQL, "…" in lower case on PostgreSQL
+        $maxId = (int) $connection->queryScalar('SELECT MAX(' . $q('id') . ') FROM ' . $q($log));
         if ($maxId < $last) {
             $last = 0; // the log was emptied and restarted its ids
         }
         if ($maxId === $last) {
             return ['added' => 0, 'behind' => 0, 'last_id' => $last];
         }
-        if ((int) $connection->queryScalar("SELECT GET_LOCK('conduit_admin_rollup', 0)") !== 1) {
+        if (!$connection->lock('conduit_admin_rollup', 0)) {
             return ['added' => 0, 'behind' => $maxId - $last, 'last_id' => $last];
         }
         try {
@@ -68,38 +69,47 @@ final class Rollup
             if ($bases !== []) {
                 $case = 'CASE';
                 foreach ($bases as $name => $base) {
-                    $case .= " WHEN `url` LIKE '" . $helper->forSql(addcslashes($base, '%_\\')) . "%' THEN '" . $helper->forSql((string) $name) . "'";
+                    $case .= ' WHEN ' . $q('url') . " LIKE '" . $helper->forSql(addcslashes($base, '%_\\')) . "%' THEN '" . $helper->forSql((string) $name) . "'";
                 }
                 $case .= " ELSE '' END";
             }
+            // counts as SUM(CASE … THEN 1 ELSE 0 END): PostgreSQL does not add up booleans
+            $count = static fn (string $condition): string => "SUM(CASE WHEN $condition THEN 1 ELSE 0 END)";
+            [$duration, $status] = [$q('duration_ms'), $q('status')];
             $hist = [];
             $prev = null;
             foreach (AdminTables::BUCKETS_MS as $i => $bound) {
-                $hist[] = 'SUM(`duration_ms` ' . ($prev === null ? '' : '>= ' . $prev . ' AND `duration_ms` ') . '< ' . $bound . ')';
+                $hist[] = $count(($prev === null ? '' : "$duration >= $prev AND ") . "$duration < $bound");
                 $prev = $bound;
             }
-            $hist[] = 'SUM(`duration_ms` >= ' . $prev . ')';
+            $hist[] = $count("$duration >= $prev");
+            $pg = $connection->getType() === 'pgsql';
             $cols = [];
-            $updates = ['`REQUESTS` = `REQUESTS` + VALUES(`REQUESTS`)', '`ERRORS` = `ERRORS` + VALUES(`ERRORS`)', '`SUM_MS` = `SUM_MS` + VALUES(`SUM_MS`)'];
-            foreach ($hist as $i => $expr) {
-                $cols[] = "`H$i`";
-                $updates[] = "`H$i` = `H$i` + VALUES(`H$i`)";
+            $updates = [];
+            foreach (array_merge(['REQUESTS', 'ERRORS', 'SUM_MS'], array_map(static fn ($i) => "H$i", array_keys($hist))) as $column) {
+                if (str_starts_with($column, 'H')) {
+                    $cols[] = $q($column);
+                }
+                // add to the row already there: VALUES(x) on MySQL, EXCLUDED.x on PostgreSQL (the helper's values())
+                $updates[] = $q($column) . ' = ' . ($pg ? '%TABLE%.' : '') . $q($column) . ' + ' . $helper->values($column);
             }
+            $key = implode(', ', array_map($q, ['BUCKET', 'CONNECTION', 'ENDPOINT']));
             foreach ([AdminTables::ROLLUP => 60000, AdminTables::ROLLUP_HOURLY => 3600000] as $table => $grain) {
-                $connection->queryExecute('INSERT INTO `' . $table . '` (`BUCKET`, `CONNECTION`, `ENDPOINT`, `REQUESTS`, `ERRORS`, `SUM_MS`, ' . implode(', ', $cols) . ")
-                    SELECT FLOOR(`created_at` / $grain) * $grain, $case, LEFT(`endpoint`, 255), COUNT(*), SUM(`status` IS NULL OR `status` >= 500), SUM(`duration_ms`), " . implode(', ', $hist) . "
-                    FROM `$log` WHERE `id` > $last AND `id` <= $upTo
+                $set = str_replace('%TABLE%', $q($table), implode(', ', $updates));
+                $connection->queryExecute('INSERT INTO ' . $q($table) . " ($key, " . implode(', ', array_map($q, ['REQUESTS', 'ERRORS', 'SUM_MS'])) . ', ' . implode(', ', $cols) . ")
+                    SELECT FLOOR({$q('created_at')} / $grain) * $grain, $case, LEFT({$q('endpoint')}, 255), COUNT(*), " . $count("$status IS NULL OR $status >= 500") . ", SUM($duration), " . implode(', ', $hist) . '
+                    FROM ' . $q($log) . " WHERE {$q('id')} > $last AND {$q('id')} <= $upTo
                     GROUP BY 1, 2, 3
-                    ON DUPLICATE KEY UPDATE " . implode(', ', $updates));
+                    " . ($pg ? "ON CONFLICT ($key) DO UPDATE SET " : 'ON DUPLICATE KEY UPDATE ') . $set);
             }
             Module::setDbOption(self::WATERMARK_OPTION, (string) $upTo);
             if (random_int(1, 50) === 1) {
-                $connection->queryExecute('DELETE FROM `' . AdminTables::ROLLUP . '` WHERE `BUCKET` < ' . ((int) (microtime(true) * 1000) - 26 * 3600000));
-                $connection->queryExecute('DELETE FROM `' . AdminTables::ROLLUP_HOURLY . '` WHERE `BUCKET` < ' . ((int) (microtime(true) * 1000) - 8 * 86400000));
+                $connection->queryExecute('DELETE FROM ' . $q(AdminTables::ROLLUP) . ' WHERE ' . $q('BUCKET') . ' < ' . ((int) (microtime(true) * 1000) - 26 * 3600000));
+                $connection->queryExecute('DELETE FROM ' . $q(AdminTables::ROLLUP_HOURLY) . ' WHERE ' . $q('BUCKET') . ' < ' . ((int) (microtime(true) * 1000) - 8 * 86400000));
             }
             return ['added' => $upTo - $last, 'behind' => $maxId - $upTo, 'last_id' => $upTo];
         } finally {
-            $connection->queryScalar("SELECT RELEASE_LOCK('conduit_admin_rollup')");
+            $connection->unlock('conduit_admin_rollup');
         }
     }
 
@@ -112,7 +122,8 @@ final class Rollup
     {
         $connection = Application::getConnection();
         $table = $bucketMs >= 3600000 && $bucketMs % 3600000 === 0 ? AdminTables::ROLLUP_HOURLY : AdminTables::ROLLUP;
-        $rows = $connection->query('SELECT FLOOR((`BUCKET` - ' . $fromMs . ') / ' . $bucketMs . ') AS I, SUM(`REQUESTS`) AS R, SUM(`ERRORS`) AS E, SUM(`SUM_MS`) AS S FROM `' . $table . '` WHERE `BUCKET` >= ' . $fromMs . ' GROUP BY I');
+        $q = [$connection->getSqlHelper(), 'quote'];
+        $rows = $connection->query('SELECT FLOOR((' . $q('BUCKET') . ' - ' . $fromMs . ') / ' . $bucketMs . ') AS I, SUM(' . $q('REQUESTS') . ') AS R, SUM(' . $q('ERRORS') . ') AS E, SUM(' . $q('SUM_MS') . ') AS S FROM ' . $q($table) . ' WHERE ' . $q('BUCKET') . ' >= ' . $fromMs . ' GROUP BY I');
         $out = [];
         while ($r = $rows->fetch()) {
             $out[(int) $r['I']] = [(int) $r['R'], (int) $r['E'], (float) $r['S']];
@@ -130,14 +141,15 @@ final class Rollup
     public static function breakdown(string $by, int $fromMs, int $limit = 20): array
     {
         $by = $by === 'CONNECTION' ? 'CONNECTION' : 'ENDPOINT';
+        $q = [Application::getConnection()->getSqlHelper(), 'quote'];
         $sums = [];
         for ($i = 0; $i <= count(AdminTables::BUCKETS_MS); $i++) {
-            $sums[] = "SUM(`H$i`) AS H$i";
+            $sums[] = 'SUM(' . $q("H$i") . ") AS H$i";
         }
         $hourly = (int) (microtime(true) * 1000) - $fromMs > 3600000 + 60000;
         $table = $hourly ? AdminTables::ROLLUP_HOURLY : AdminTables::ROLLUP;
         $from = $hourly ? intdiv($fromMs, 3600000) * 3600000 : $fromMs;
-        $rows = Application::getConnection()->query("SELECT `$by` AS K, SUM(`REQUESTS`) AS R, SUM(`ERRORS`) AS E, " . implode(', ', $sums) . ' FROM `' . $table . '` WHERE `BUCKET` >= ' . $from . " GROUP BY `$by` ORDER BY R DESC LIMIT " . max(1, $limit));
+        $rows = Application::getConnection()->query('SELECT ' . $q($by) . ' AS K, SUM(' . $q('REQUESTS') . ') AS R, SUM(' . $q('ERRORS') . ') AS E, ' . implode(', ', $sums) . ' FROM ' . $q($table) . ' WHERE ' . $q('BUCKET') . ' >= ' . $from . ' GROUP BY ' . $q($by) . ' ORDER BY R DESC LIMIT ' . max(1, $limit));
         $out = [];
         while ($r = $rows->fetch()) {
             $hist = [];

@@ -208,8 +208,9 @@ final class Ui
 
     /**
      * Runs $query with the database's statement time limit set to $seconds (MariaDB
-     * max_statement_time; MySQL max_execution_time), so a filter no index serves (a text
-     * "contains" over a million rows) answers "too slow, narrow it" instead of hanging the page.
+     * max_statement_time; MySQL max_execution_time; PostgreSQL statement_timeout), so a filter no
+     * index serves (a text "contains" over a million rows) answers "too slow, narrow it" instead
+     * of hanging the page.
      *
      * @return array{0: mixed, 1: bool} the result (null when stopped) and whether the limit stopped it
      */
@@ -217,15 +218,20 @@ final class Ui
     {
         $connection = Application::getConnection();
         static $mariadb = null;
-        $mariadb ??= stripos((string) $connection->queryScalar('SELECT VERSION()'), 'mariadb') !== false;
-        $set = $mariadb ? 'SET SESSION max_statement_time = ' . sprintf('%.3F', $seconds) : 'SET SESSION max_execution_time = ' . (int) ($seconds * 1000);
-        $reset = $mariadb ? 'SET SESSION max_statement_time = 0' : 'SET SESSION max_execution_time = 0';
+        if ($connection->getType() === 'pgsql') {
+            [$set, $reset] = ['SET statement_timeout = ' . max(1, (int) ($seconds * 1000)), 'SET statement_timeout = 0'];
+        } else {
+            $mariadb ??= stripos((string) $connection->queryScalar('SELECT VERSION()'), 'mariadb') !== false;
+            $set = $mariadb ? 'SET SESSION max_statement_time = ' . sprintf('%.3F', $seconds) : 'SET SESSION max_execution_time = ' . (int) ($seconds * 1000);
+            $reset = $mariadb ? 'SET SESSION max_statement_time = 0' : 'SET SESSION max_execution_time = 0';
+        }
         $connection->queryExecute($set);
         try {
             return [$query(), false];
         } catch (\Bitrix\Main\DB\SqlQueryException $e) {
             $text = $e->getMessage() . ' ' . (method_exists($e, 'getDatabaseMessage') ? (string) $e->getDatabaseMessage() : '');
-            if (preg_match('/\b(1969|3024)\b|max_statement_time|maximum statement execution time|interrupted/i', $text)) {
+            // MariaDB 1969, MySQL 3024, PostgreSQL 57014 "canceling statement due to statement timeout"
+            if (preg_match('/\b(1969|3024|57014)\b|max_statement_time|maximum statement execution time|interrupted|statement timeout/i', $text)) {
                 return [null, true];
             }
             throw $e;

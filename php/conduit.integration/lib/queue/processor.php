@@ -147,7 +147,7 @@ final class Processor
         $table = Module::TABLE_PREFIX . 'jobs';
         $now = (int) floor(microtime(true) * 1000);
         // Due: pending and due, or running with an expired lease (its runner died; claim() takes it over).
-        $sql = "SELECT DISTINCT TYPE FROM `$table` WHERE ((STATUS = 'pending' AND RUN_AT <= $now) OR (STATUS = 'running' AND LEASE_UNTIL < $now))";
+        $sql = 'SELECT DISTINCT TYPE FROM ' . $helper->quote($table) . " WHERE ((STATUS = 'pending' AND RUN_AT <= $now) OR (STATUS = 'running' AND LEASE_UNTIL < $now))";
         if ($only !== null) {
             if ($only === []) {
                 return [];

@@ -34,24 +34,29 @@ final class AdminTables
     public static function create(): void
     {
         $connection = Application::getConnection();
+        $q = [$connection->getSqlHelper(), 'quote'];
         $histogram = '';
         for ($i = 0; $i <= count(self::BUCKETS_MS); $i++) {
-            $histogram .= "`H$i` INT NOT NULL DEFAULT 0,\n";
+            $histogram .= $q("H$i") . " INT NOT NULL DEFAULT 0,\n";
         }
+        // the same columns on both engines (DOUBLE PRECISION is MySQL's DOUBLE); MySQL compares the keys binary
+        $mysqlTable = $connection->getType() === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : '';
         foreach ([self::ROLLUP, self::ROLLUP_HOURLY] as $table) {
-        $connection->queryExecute('CREATE TABLE IF NOT EXISTS `' . $table . "` (
-            `BUCKET` BIGINT NOT NULL,
-            `CONNECTION` VARCHAR(40) NOT NULL,
-            `ENDPOINT` VARCHAR(255) NOT NULL,
-            `REQUESTS` INT NOT NULL,
-            `ERRORS` INT NOT NULL,
-            `SUM_MS` DOUBLE NOT NULL,
+        $connection->queryExecute('CREATE TABLE IF NOT EXISTS ' . $q($table) . " (
+            {$q('BUCKET')} BIGINT NOT NULL,
+            {$q('CONNECTION')} VARCHAR(40) NOT NULL,
+            {$q('ENDPOINT')} VARCHAR(255) NOT NULL,
+            {$q('REQUESTS')} INT NOT NULL,
+            {$q('ERRORS')} INT NOT NULL,
+            {$q('SUM_MS')} DOUBLE PRECISION NOT NULL,
             $histogram
-            PRIMARY KEY (`BUCKET`, `CONNECTION`, `ENDPOINT`)
-        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+            PRIMARY KEY ({$q('BUCKET')}, {$q('CONNECTION')}, {$q('ENDPOINT')})
+        )" . $mysqlTable);
         }
         $jobs = \Conduit\Integration\Module::TABLE_PREFIX . 'jobs';
-        if ($connection->isTableExists($jobs)) {
+        if ($connection->isTableExists($jobs) && $connection->getType() === 'pgsql') {
+            $connection->queryExecute('CREATE INDEX IF NOT EXISTS ' . $q(self::JOBS_INDEX) . ' ON ' . $q($jobs) . ' (' . $q('type') . ', ' . $q('status') . ')');
+        } elseif ($connection->isTableExists($jobs)) {
             $has = $connection->query("SHOW INDEX FROM `$jobs` WHERE Key_name = '" . self::JOBS_INDEX . "'")->fetch();
             if (!$has) {
                 $connection->queryExecute("ALTER TABLE `$jobs` ADD INDEX `" . self::JOBS_INDEX . '` (`type`, `status`)');

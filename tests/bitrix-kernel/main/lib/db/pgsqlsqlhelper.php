@@ -65,6 +65,15 @@ class PgsqlSqlHelper extends SqlHelper
         return $sql;
     }
     public function getInsertIgnore($tableName, $fields, $sql) { return 'INSERT INTO ' . $tableName . $fields . $sql . ' ON CONFLICT DO NOTHING'; }
+    /** PostgreSQL has no DELETE ... LIMIT: the primary keys of the first $limit matching rows, as the kernel does. */
+    public function prepareDeleteLimit($tableName, array $primaryFields, $where, array $order, $limit)
+    {
+        $primary = implode(', ', array_map([$this, 'quote'], $primaryFields));
+        $orderSql = [];
+        foreach ($order as $column => $dir) $orderSql[] = $this->quote($column) . ' ' . $dir;
+        return 'DELETE FROM ' . $this->quote($tableName) . ' WHERE (' . $primary . ') IN (SELECT ' . $primary . ' FROM ' . $this->quote($tableName)
+            . ' WHERE ' . $where . ($orderSql ? ' ORDER BY ' . implode(', ', $orderSql) : '') . ' LIMIT ' . (int)$limit . ')';
+    }
     public function prepareMerge($tableName, array $primaryFields, array $insertFields, array $updateFields)
     {
         [$cols, $vals] = $this->prepareInsert($tableName, $insertFields);

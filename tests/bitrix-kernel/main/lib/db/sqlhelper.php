@@ -65,6 +65,13 @@ class SqlHelper
         return $sql . "\nLIMIT " . ($offset > 0 ? $offset . ', ' : '') . $limit;
     }
     public function getInsertIgnore($tableName, $fields, $sql) { return 'INSERT IGNORE INTO ' . $tableName . $fields . $sql; }
+    /** DELETE of at most $limit rows matching $where (MySQL: DELETE ... ORDER BY ... LIMIT). */
+    public function prepareDeleteLimit($tableName, array $primaryFields, $where, array $order, $limit)
+    {
+        $orderSql = [];
+        foreach ($order as $column => $dir) $orderSql[] = $this->quote($column) . ' ' . $dir;
+        return 'DELETE FROM ' . $this->quote($tableName) . ' WHERE ' . $where . ($orderSql ? ' ORDER BY ' . implode(', ', $orderSql) : '') . ' LIMIT ' . (int)$limit;
+    }
 
     /** Converts a PHP value to an SQL literal, according to the field if given. */
     public function convertToDb($value, Fields\IReadable $field = null)
