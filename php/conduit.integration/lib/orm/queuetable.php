@@ -8,7 +8,8 @@ use Bitrix\Main\ORM\Fields\StringField;
 use Bitrix\Main\ORM\Fields\TextField;
 
 /**
- * The extension's job table, `b_conduit_jobs` (crates/conduit-store/migrations/mariadb/0001_jobs.sql),
+ * The extension's job table, `b_conduit_jobs` (crates/conduit-store/migrations/mariadb/0001_jobs.sql,
+ * postgres/0001_jobs.sql: its small counts are BIGINT there, {@see Columns}),
  * for getList() with Bitrix filters, ordering, paging and count_total, and for admin deletes.
  *
  * Jobs are written only by `Conduit\SyncQueue` (push, claim, ack, fail, retry): add() and
@@ -34,10 +35,10 @@ class QueueTable extends DataManager
             (new StringField('TYPE'))->configureRequired()->configureSize(191),
             (new TextField('PAYLOAD'))->configureRequired(),
             (new StringField('STATUS'))->configureRequired()->configureSize(16),
-            (new IntegerField('PRIORITY'))->configureDefaultValue(0),
-            (new IntegerField('CLAIM_ORDER'))->configureDefaultValue(0),
-            (new IntegerField('ATTEMPTS'))->configureDefaultValue(0),
-            (new IntegerField('MAX_ATTEMPTS'))->configureRequired(),
+            (new IntegerField('PRIORITY'))->configureDefaultValue(0)->configureSize(Columns::intSize(4)),
+            (new IntegerField('CLAIM_ORDER'))->configureDefaultValue(0)->configureSize(Columns::intSize(4)),
+            (new IntegerField('ATTEMPTS'))->configureDefaultValue(0)->configureSize(Columns::intSize(4)),
+            (new IntegerField('MAX_ATTEMPTS'))->configureRequired()->configureSize(Columns::intSize(4)),
             (new IntegerField('RUN_AT'))->configureRequired()->configureSize(8),
             (new IntegerField('CREATED_AT'))->configureRequired()->configureSize(8),
             (new IntegerField('UPDATED_AT'))->configureRequired()->configureSize(8),
