@@ -225,6 +225,32 @@ class OrmTest extends KernelTestCase
         $this->assertSame(['refused'], $bad->getErrorMessages());
     }
 
+    /**
+     * getList means the same on MySQL and PostgreSQL (the kernel's helpers see to it): NULLs sort first
+     * ascending and last descending, "%" and the no-operator string filter and whereLike ignore case,
+     * LOGIC OR, paging and count_total; raw values are strings, the insert id is the row's.
+     */
+    public function testGetListMeansTheSameOnBothEngines(): void
+    {
+        $ids = [];
+        foreach ([['aXy', null, 3], ['bxY', 'n1', 1], ['cz', 'n0', 2], ['XYd', null, 4]] as [$code, $note, $n]) {
+            $ids[$code] = $this->add(['CODE' => $code, 'NOTE' => $note, 'N' => $n]);
+        }
+        $codes = fn(array $params) => array_column(KernelTestOrmTable::getList(['select' => ['CODE']] + $params)->fetchAll(), 'CODE');
+        $this->assertSame(['aXy', 'XYd', 'cz', 'bxY'], $codes(['order' => ['NOTE' => 'ASC', 'ID' => 'ASC']]), 'NULLs first ascending');
+        $this->assertSame(['bxY', 'cz', 'aXy', 'XYd'], $codes(['order' => ['NOTE' => 'DESC', 'ID' => 'ASC']]), 'NULLs last descending');
+        $this->assertSame(['aXy', 'bxY', 'XYd'], $codes(['filter' => ['%CODE' => 'xy'], 'order' => ['ID' => 'ASC']]), '% ignores case');
+        $this->assertSame(['bxY'], $codes(['filter' => ['CODE' => 'BXY']]), 'no operator: case-insensitive match');
+        $this->assertSame(['aXy', 'bxY'], array_column(KernelTestOrmTable::query()->setSelect(['CODE'])->whereLike('CODE', '_xy')->setOrder(['ID' => 'ASC'])->fetchAll(), 'CODE'), 'whereLike ignores case');
+        $this->assertSame(['cz', 'XYd'], $codes(['filter' => ['LOGIC' => 'OR', '=CODE' => 'cz', '>N' => 3], 'order' => ['ID' => 'ASC']]));
+        $res = KernelTestOrmTable::getList(['select' => ['ID', 'N'], 'order' => ['N' => 'DESC'], 'limit' => 2, 'offset' => 1, 'count_total' => true]);
+        $rows = $res->fetchAll();
+        $this->assertSame([['ID' => (string)$ids['aXy'], 'N' => '3'], ['ID' => (string)$ids['cz'], 'N' => '2']], $rows, 'paging; values as strings');
+        $this->assertSame(4, $res->getCount());
+        $this->assertSame(max($ids), (int)KernelTestOrmTable::getList(['select' => ['ID'], 'order' => ['ID' => 'DESC'], 'limit' => 1])->fetch()['ID']);
+        $this->assertSame(['N2' => '8'], KernelTestOrmTable::getList(['select' => ['N2'], 'filter' => ['=ID' => $ids['XYd']]])->fetch(), 'expression field');
+    }
+
     public function testTransactionsNest(): void
     {
         $c = Application::getConnection();
