@@ -41,6 +41,7 @@ final class RequirementsTest extends ModuleTestCase
             'MariaDB 10.3' => [['database_type' => 'mysql', 'database_version' => '10.3.39-MariaDB-0+deb10u1'], ['MariaDB', '10.3.39', '10.6', 'SKIP LOCKED']],
             'MySQL 5.7' => [['database_type' => 'mysql', 'database_version' => '5.7.44-log'], ['MySQL', '5.7.44', '8.0', 'SKIP LOCKED']],
             'PostgreSQL 11' => [['database_type' => 'pgsql', 'database_version' => '11.22 (Debian 11.22-0+deb10u2)'], ['PostgreSQL', '11.22', '12.0']],
+            'PostgreSQL in LATIN1' => [['database_type' => 'pgsql', 'database_version' => '15.8', 'database_encoding' => 'LATIN1'], ['LATIN1', 'UTF8']],
             'Oracle site' => [['database_type' => 'oracle'], ['oracle', 'MySQL 8', 'MariaDB 10.6', 'PostgreSQL 12']],
         ];
     }

@@ -42,7 +42,8 @@ final class Requirements
     /**
      * Replaces inputs for the checks of this process: `extension_version` (null = not
      * loaded), `database_type` ("mysql", "pgsql"), `database_version` (e.g.
-     * "10.3.39-MariaDB"), `key_check` (callable that throws). {@see resetOverrides()}.
+     * "10.3.39-MariaDB"), `database_encoding` (PostgreSQL's server_encoding, e.g. "UTF8"),
+     * `key_check` (callable that throws). {@see resetOverrides()}.
      */
     public static function override(array $inputs): void
     {
@@ -89,7 +90,7 @@ final class Requirements
                 $problems[] = self::msg('CONDUIT_REQ_DB_TYPE', ['#TYPE#' => (string) $type]);
             } else {
                 $dbVersion = self::$overrides['database_version'] ?? self::serverVersion($type);
-                $problem = self::databaseProblem($dbVersion, $type);
+                $problem = self::databaseProblem($dbVersion, $type) ?? ($type === 'pgsql' ? self::encodingProblem() : null);
                 if ($problem !== null) {
                     $problems[] = $problem;
                 } elseif (!isset(self::$overrides['database_version'])) {
@@ -133,6 +134,17 @@ final class Requirements
         if ($problems !== []) {
             throw new InstallException(implode("\n", $problems));
         }
+    }
+
+    /**
+     * PostgreSQL keeps one encoding per database: the module's and the extension's text
+     * (JSON payloads, Cyrillic messages) needs UTF8, as Bitrix itself does (its site checker).
+     */
+    private static function encodingProblem(): ?string
+    {
+        $encoding = self::$overrides['database_encoding']
+            ?? (string) Application::getConnection()->queryScalar("SELECT current_setting('server_encoding')");
+        return strtoupper(str_replace('-', '', $encoding)) === 'UTF8' ? null : self::msg('CONDUIT_REQ_PG_ENCODING', ['#ENCODING#' => $encoding]);
     }
 
     /** The server's version string: `SELECT VERSION()` on MySQL, `server_version` on PostgreSQL ("15.8 (Debian …)"). */
