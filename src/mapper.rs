@@ -11,7 +11,7 @@
 //! never converted lossily.
 
 use conduit_mapper::stream::{RecordStream, StreamFormat};
-use conduit_mapper::{CallOut, CallOutError, MapError, Mapper, MappingError, Path};
+use conduit_mapper::{AnyRecord, CallOut, CallOutError, MapError, Mapper, MappingError, Path};
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
@@ -21,12 +21,11 @@ use serde_json::{Map, Value};
 
 use crate::convert::{json_to_zval, zval_to_json};
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
-use crate::php_options::{entries, quote, ArrayReturn, Bytes, Key};
+use crate::php_options::{entries, ArrayReturn, Bytes, Key};
+use crate::zval_record::{OutKey, PhpValue, ZvalOutput};
 
 /// `getErrors()` holds at most this many entries (the message gives the total).
 const MAX_REPORTED_ERRORS: usize = 1000;
-/// Records nested deeper than this are refused (`too_deep`), as in convert.rs.
-const MAX_DEPTH: usize = 128;
 
 /// A compiled mapping spec (docs/mapper.md).
 #[php_class]
@@ -37,8 +36,10 @@ pub struct PhpMapper {
     plan: Mapper,
     /// The spec's `callback` callables, by index; kept alive by this object.
     callbacks: Vec<Zval>,
-    /// The record keys the spec reads (`None`: all): only these are converted.
+    /// The record keys the spec reads (`None`: all): a JSON stream decodes only these.
     pub(crate) roots: Option<Vec<String>>,
+    /// Output keys by field id, made once (the result arrays reuse them).
+    pub(crate) out_keys: Vec<OutKey>,
 }
 
 #[php_impl]
@@ -48,14 +49,14 @@ impl PhpMapper {
         let json = spec_to_json(spec, &mut callbacks)?;
         let plan = Mapper::compile(&json).map_err(|e| config_error(format!("{e}.")))?;
         let roots = plan.root_keys();
-        Ok(Self { plan, callbacks, roots })
+        let out_keys = plan.field_names().into_iter().map(OutKey::new).collect();
+        Ok(Self { plan, callbacks, roots, out_keys })
     }
 
     /// Maps one record; throws `MappingException` listing every problem.
     pub fn map(&self, record: &ZendHashTable) -> PhpResult<ArrayReturn> {
-        let json = record_to_json(record, self.roots.as_deref()).map_err(|errors| mapping_exception(&[(None, errors)], 1))?;
-        match self.run(&json) {
-            Ok(v) => Ok(ArrayReturn(json_to_zval(&v))),
+        match crate::zval_record::with_array_zval(record, |zv| self.run_zval(zv)) {
+            Ok(v) => Ok(ArrayReturn(v)),
             Err(Failure::Invalid(errors)) => Err(mapping_exception(&[(None, errors)], 1)),
             Err(Failure::Aborted) => Err(aborted()),
         }
@@ -66,20 +67,22 @@ impl PhpMapper {
     pub fn map_many(&self, records: &ZendHashTable) -> PhpResult<ArrayReturn> {
         let mut out = ZendHashTable::with_capacity(u32::try_from(records.len()).unwrap_or(u32::MAX));
         let mut failed: Vec<(Option<Key>, Vec<MappingError>)> = Vec::new();
-        for (key, value) in entries(records) {
-            let result = match value.array() {
-                Some(ht) => record_to_json(ht, self.roots.as_deref()).map_err(Failure::Invalid).and_then(|json| self.run(&json)),
-                None => Err(Failure::Invalid(vec![MappingError::with_quoted(
+        let mut iter = records.iter();
+        while let Some((key, value)) = iter.next_zval() {
+            let result = if value.array().is_some() {
+                self.run_zval(value)
+            } else {
+                Err(Failure::Invalid(vec![MappingError::with_quoted(
                     "",
                     "invalid_type",
                     format!("is {}, not an array", crate::php_options::type_name(value)),
                     None,
-                )])),
+                )]))
             };
             match result {
-                Ok(v) if failed.is_empty() => insert(&mut out, &key, json_to_zval(&v)),
+                Ok(v) if failed.is_empty() => insert(&mut out, &key, v),
                 Ok(_) => {}
-                Err(Failure::Invalid(errors)) => failed.push((Some(key), errors)),
+                Err(Failure::Invalid(errors)) => failed.push((Some(Key::from_key_zval(&key)), errors)),
                 Err(Failure::Aborted) => return Err(aborted()),
             }
         }
@@ -190,6 +193,26 @@ pub(crate) enum Failure {
 }
 
 impl PhpMapper {
+    /// Maps a PHP array straight into a PHP array.
+    pub(crate) fn run_zval(&self, record: &Zval) -> Result<Zval, Failure> {
+        let mut hook = PhpCallOut { callables: &self.callbacks };
+        let mut out = ZvalOutput { keys: &self.out_keys };
+        self.plan.map_into(PhpValue::of(record), &mut hook, &mut out).map_err(|e| match e {
+            MapError::Invalid(errors) => Failure::Invalid(errors.0),
+            MapError::Aborted => Failure::Aborted,
+        })
+    }
+
+    /// Maps any record into a PHP array.
+    pub(crate) fn run_into<I: conduit_mapper::Input>(&self, record: &I) -> Result<Zval, Failure> {
+        let mut hook = PhpCallOut { callables: &self.callbacks };
+        let mut out = ZvalOutput { keys: &self.out_keys };
+        self.plan.map_into(record, &mut hook, &mut out).map_err(|e| match e {
+            MapError::Invalid(errors) => Failure::Invalid(errors.0),
+            MapError::Aborted => Failure::Aborted,
+        })
+    }
+
     pub(crate) fn run(&self, record: &Value) -> Result<Value, Failure> {
         let mut hook = PhpCallOut { callables: &self.callbacks };
         self.plan.map_with(record, &mut hook).map_err(|e| match e {
@@ -206,11 +229,24 @@ struct PhpCallOut<'a> {
 
 impl CallOut for PhpCallOut<'_> {
     fn call(&mut self, callback: usize, value: &Value, record: &Value) -> Result<Value, CallOutError> {
+        self.call_zvals(callback, value, &json_to_zval(record))
+    }
+
+    fn call_with(&mut self, callback: usize, value: &Value, record: &dyn AnyRecord) -> Result<Value, CallOutError> {
+        // A PHP record goes to the callback as it is (no copy).
+        match record.as_any().and_then(|r| r.downcast_ref::<PhpValue>()) {
+            Some(php) => self.call_zvals(callback, value, &php.zval().shallow_clone()),
+            None => self.call_zvals(callback, value, &json_to_zval(&record.to_json())),
+        }
+    }
+}
+
+impl PhpCallOut<'_> {
+    fn call_zvals(&mut self, callback: usize, value: &Value, record: &Zval) -> Result<Value, CallOutError> {
         let callable = self.callables.get(callback).ok_or_else(|| CallOutError::Reject("has no such callback".into()))?;
         let callable = ZendCallable::new(callable).map_err(|_| CallOutError::Reject("callback is no longer callable".into()))?;
         let value = json_to_zval(value);
-        let record = json_to_zval(record);
-        match callable.try_call(vec![&value, &record]) {
+        match callable.try_call(vec![&value, record]) {
             Ok(ret) => zval_to_json(&ret, "return value").map_err(|m| CallOutError::Reject(format!("callback {m}"))),
             // The callback threw: leave the exception pending for PHP and stop.
             Err(_) if ExecutorGlobals::has_exception() => Err(CallOutError::Abort),
@@ -225,15 +261,20 @@ pub(crate) fn aborted() -> PhpException {
     PhpException::from_message("mapping stopped by an exception from a callback".to_string())
 }
 
-fn insert(ht: &mut ZBox<ZendHashTable>, key: &Key, value: Zval) {
-    let _ = match key {
-        Key::Int(i) => ht.insert_at_index(*i, value),
-        Key::Str(bytes) => match std::str::from_utf8(bytes) {
-            Ok(s) => ht.insert(s, value),
-            // A binary key: keep it as PHP had it.
-            Err(_) => ht.insert(String::from_utf8_lossy(bytes).as_ref(), value),
-        },
-    };
+/// Puts `value` under the input record's key (`key` as the iterator gives it: an
+/// integer or the key's own `zend_string`, reused as is — binary keys stay binary).
+fn insert(ht: &mut ZBox<ZendHashTable>, key: &Zval, value: Zval) {
+    if let Some(i) = key.long() {
+        let _ = ht.insert_at_index(i, value);
+        return;
+    }
+    if let Some(k) = key.zend_str() {
+        let mut value = std::mem::ManuallyDrop::new(value);
+        // SAFETY: a live table and key; the table takes the value over and addrefs the key.
+        unsafe {
+            ext_php_rs::ffi::zend_hash_update(&mut **ht, std::ptr::from_ref(k).cast_mut(), std::ptr::from_mut::<Zval>(&mut value));
+        }
+    }
 }
 
 /// `MappingException` with every error as `['path', 'reason', 'message', 'value', 'record']`.
@@ -357,113 +398,4 @@ fn spec_value(value: &Zval, at: &str) -> PhpResult<Value> {
 
 fn utf8_key(key: &Key, at: &str) -> PhpResult<String> {
     key.to_utf8().ok_or_else(|| config_error(format!("Mapper spec \"{at}\" has a key that is not valid UTF-8: {}.", key.quoted())))
-}
-
-// ---------------------------------------------------------------------------
-// Records: PHP array → JSON, every non-UTF-8 string reported
-
-/// Converts a record; with `roots`, only those top-level keys (what the spec reads:
-/// the rest of the record is neither converted nor checked).
-fn record_to_json(record: &ZendHashTable, roots: Option<&[String]>) -> Result<Value, Vec<MappingError>> {
-    let mut errors = Vec::new();
-    let value = match roots {
-        Some(keys) => {
-            let mut out = Map::with_capacity(keys.len());
-            for key in keys {
-                if let Some(v) = record.get(key.as_str()) {
-                    let value = value_to_json(v, "", key, 0, &mut errors);
-                    out.insert(key.clone(), value);
-                }
-            }
-            Value::Object(out)
-        }
-        None => array_to_json(record, "", 0, &mut errors),
-    };
-    if errors.is_empty() {
-        Ok(value)
-    } else {
-        Err(errors)
-    }
-}
-
-fn child(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    }
-}
-
-fn array_to_json(ht: &ZendHashTable, path: &str, depth: usize, errors: &mut Vec<MappingError>) -> Value {
-    if depth > MAX_DEPTH {
-        errors.push(MappingError::with_quoted(path, "too_deep", format!("is nested deeper than {MAX_DEPTH} levels (a recursive array?)"), None));
-        return Value::Null;
-    }
-    // One pass: values are converted as they come; whether the array is a list
-    // (keys 0, 1, 2… in order) is known at the end.
-    let mut items: Vec<(String, Value)> = Vec::with_capacity(ht.len());
-    let mut is_list = true;
-    let mut iter = ht.iter();
-    while let Some((key, v)) = iter.next_zval() {
-        let name = match key.long() {
-            Some(i) => {
-                if is_list && usize::try_from(i).ok() != Some(items.len()) {
-                    is_list = false;
-                }
-                i.to_string()
-            }
-            None => {
-                is_list = false;
-                match key.zend_str().map(|k| k.as_str()) {
-                    Some(Ok(k)) => k.to_owned(),
-                    _ => {
-                        let bytes = key.zend_str().map(|k| k.as_bytes().to_vec()).unwrap_or_default();
-                        errors.push(MappingError::with_quoted(path, "invalid_utf8", "has a key that is not valid UTF-8", Some(quote(&bytes))));
-                        continue;
-                    }
-                }
-            }
-        };
-        let value = value_to_json(v, path, &name, depth, errors);
-        items.push((name, value));
-    }
-    if is_list {
-        return Value::Array(items.into_iter().map(|(_, v)| v).collect());
-    }
-    Value::Object(items.into_iter().collect())
-}
-
-/// One value of the array at `parent`, under `name` (paths are built only for
-/// errors and nested arrays).
-fn value_to_json(zv: &Zval, parent: &str, name: &str, depth: usize, errors: &mut Vec<MappingError>) -> Value {
-    let zv = zv.dereference();
-    if let Some(s) = zv.zend_str() {
-        return match s.as_str() {
-            Ok(s) => Value::String(s.to_owned()),
-            Err(_) => {
-                errors.push(MappingError::with_quoted(child(parent, name), "invalid_utf8", "is not valid UTF-8", Some(quote(s.as_bytes()))));
-                Value::Null
-            }
-        };
-    }
-    if let Some(b) = zv.bool() {
-        return Value::Bool(b);
-    }
-    if let Some(i) = zv.long() {
-        return Value::Number(i.into());
-    }
-    if zv.is_null() {
-        return Value::Null;
-    }
-    if let Some(ht) = zv.array() {
-        return array_to_json(ht, &child(parent, name), depth.saturating_add(1), errors);
-    }
-    let path = child(parent, name);
-    match zval_to_json(zv, &path) {
-        Ok(v) => v,
-        Err(message) => {
-            errors.push(MappingError::with_quoted(path, "invalid_type", message, None));
-            Value::Null
-        }
-    }
 }

@@ -80,7 +80,11 @@ fn quote_of<I: Input>(v: &I) -> String {
 /// A node as a scalar (lists and objects as JSON); a non-UTF-8 string is an error at
 /// the input path `input`.
 fn scalar_of<'r, I: Input>(v: &'r I, input: &At<'_>, errors: &mut Vec<MappingError>) -> Scalar<'r> {
-    match v.kind() {
+    scalar_from(v, v.kind(), input, errors)
+}
+
+fn scalar_from<'r, I: Input>(v: &'r I, kind: Kind<'r>, input: &At<'_>, errors: &mut Vec<MappingError>) -> Scalar<'r> {
+    match kind {
         Kind::Null => Scalar::Null,
         Kind::Bool(b) => Scalar::Bool(b),
         Kind::Number(n) => Scalar::Number(n),
@@ -201,7 +205,7 @@ impl Field {
                     let input = At::Name(&At::Root, p.as_str());
                     match p.find_in(record) {
                         FoundIn::Missing => {}
-                        FoundIn::One(v) if v.kind() == Kind::Null => {}
+                        FoundIn::One(v) if v.is_null() => {}
                         FoundIn::One(v) => {
                             let sc = scalar_of(v, &input, &mut run.errors);
                             match sc.text() {
@@ -216,7 +220,7 @@ impl Field {
                         }
                         FoundIn::Many(vs) => {
                             for v in vs {
-                                if v.kind() == Kind::Null {
+                                if v.is_null() {
                                     continue;
                                 }
                                 let sc = scalar_of(v, &input, &mut run.errors);
@@ -244,7 +248,7 @@ impl Field {
         }
         let missing = matches!(got, Got::Missing);
         let null = match &got {
-            Got::One(v) => v.kind() == Kind::Null,
+            Got::One(v) => v.is_null(),
             Got::Val(s) => s.is_null(),
             _ => false,
         };
@@ -264,16 +268,24 @@ impl Field {
         let input = At::Name(&At::Root, self.input_path());
         // A list: each element through the scalar steps.
         let list: Option<Vec<Scalar<'r>>> = match got {
-            Got::One(v) if v.kind() == Kind::List => Some(
-                v.items()
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        let s = scalar_of(item, &At::Index(&input, i), &mut run.errors);
-                        self.scalar(s, &At::Index(at, i), &mut run.errors)
-                    })
-                    .collect(),
-            ),
+            Got::One(v) => {
+                let kind = v.kind();
+                if kind != Kind::List {
+                    let s = scalar_from(v, kind, &input, &mut run.errors);
+                    let s = self.scalar(s, at, &mut run.errors);
+                    return Ok(emit(run, s));
+                }
+                Some(
+                    v.items()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            let s = scalar_of(item, &At::Index(&input, i), &mut run.errors);
+                            self.scalar(s, &At::Index(at, i), &mut run.errors)
+                        })
+                        .collect(),
+                )
+            }
             Got::Many(vs) => Some(
                 vs.into_iter()
                     .enumerate()
@@ -289,11 +301,6 @@ impl Field {
             Got::Val(Scalar::Json(Cow::Owned(Value::Array(items)))) => Some(
                 items.into_iter().enumerate().map(|(i, item)| self.scalar(Scalar::owned(item), &At::Index(at, i), &mut run.errors)).collect(),
             ),
-            Got::One(v) => {
-                let s = scalar_of(v, &input, &mut run.errors);
-                let s = self.scalar(s, at, &mut run.errors);
-                return Ok(emit(run, s));
-            }
             Got::Val(s) => {
                 let s = self.scalar(s, at, &mut run.errors);
                 return Ok(emit(run, s));

@@ -32,6 +32,10 @@ pub enum Kind<'a> {
 /// A record (or a part of one) the mapper can read.
 pub trait Input: AnyRecord {
     fn kind(&self) -> Kind<'_>;
+    /// `kind() == Kind::Null`, without validating a string.
+    fn is_null(&self) -> bool {
+        self.kind() == Kind::Null
+    }
     /// The member named `key` of an object; on a list, `key` made of digits is an index.
     fn member(&self, key: &str) -> Option<&Self>;
     /// Element `i` of a list; on an object, the member named by the digits of `i`.

@@ -161,6 +161,24 @@ impl Mapper {
         self.field_count
     }
 
+    /// The output names of all fields, by id.
+    pub fn field_names(&self) -> Vec<&str> {
+        let mut names = vec![""; self.field_count];
+        self.collect_names(&mut names);
+        names
+    }
+
+    fn collect_names<'a>(&'a self, names: &mut [&'a str]) {
+        for field in &self.fields {
+            if let Some(slot) = names.get_mut(field.id) {
+                *slot = &field.out;
+            }
+            if let Some(sub) = &field.sub {
+                sub.collect_names(names);
+            }
+        }
+    }
+
     /// How many `callback` fields the spec has; the spec numbers them 0, 1, … (the
     /// `callback` value must be that index — the binding rewrites callables to it).
     pub fn callbacks(&self) -> usize {

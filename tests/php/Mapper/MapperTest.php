@@ -300,10 +300,16 @@ final class MapperTest extends TestCase
     public function testInvalidUtf8IsAMappingErrorNotACrash(): void
     {
         $m = new Mapper(['fields' => ['name' => ['from' => 'name', 'truncate' => 2], 'tags' => 'tags', 'deep' => 'deep.x']]);
-        $errors = self::errorsOf(fn () => $m->map(['name' => "ab\xff\xfe", 'tags' => ['ok', "\xc3\x28"], 'deep' => ['x' => ["\x80"], "k\xff" => 1]]));
-        self::assertSame([['name', 'invalid_utf8'], ['tags.1', 'invalid_utf8'], ['deep.x.0', 'invalid_utf8'], ['deep', 'invalid_utf8']], self::reasons($errors));
+        $record = ['name' => "ab\xff\xfe", 'tags' => ['ok', "\xc3\x28"], 'deep' => ['x' => ["\x80"], "k\xff" => 1]];
+        $errors = self::errorsOf(fn () => $m->map($record));
+        // What the spec reads is checked: deep.x, not its sibling key "k\xff"…
+        self::assertSame([['name', 'invalid_utf8'], ['tags.1', 'invalid_utf8'], ['deep.x.0', 'invalid_utf8']], self::reasons($errors));
         self::assertSame('"ab\\xff\\xfe"', $errors[0]['value']);
-        self::assertSame('"k\\xff"', $errors[3]['value']);
+        // …which a field reading the whole of "deep" reports.
+        $whole = new Mapper(['fields' => ['deep' => 'deep']]);
+        $errors = self::errorsOf(fn () => $whole->map($record));
+        self::assertSame([['deep.x.0', 'invalid_utf8'], ['deep', 'invalid_utf8']], self::reasons($errors));
+        self::assertSame('"k\\xff"', $errors[1]['value']);
         // Keys the spec does not read are neither converted nor checked…
         self::assertSame(['name' => 'ok', 'tags' => null, 'deep' => null], $m->map(['name' => 'ok', "bad\xff" => "\xff", 'unused' => "\xfe"]));
         // …unless the spec reads the whole record (a root wildcard or a callback).

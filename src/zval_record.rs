@@ -1,0 +1,315 @@
+//! Zvals read and written by the mapper directly (`conduit_mapper::Input` and
+//! `Output`), so `Mapper::map()`/`mapMany()` convert neither the records to JSON nor
+//! the results back: a field reads the zval it names, and the result arrays are built
+//! with output keys made once per mapper (`zend_string`s whose hash is computed once).
+//!
+//! Strings must be UTF-8 where the spec reads them: a byte string that is not is an
+//! `invalid_utf8` mapping error with its input path.
+
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::ffi;
+use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
+use serde_json::{Map, Number, Value};
+
+use conduit_mapper::{AnyRecord, Input, Kind, MappingError, Output, Scalar};
+
+use crate::convert::{json_to_zval, zval_to_json};
+
+/// Arrays nested deeper than this are refused (`too_deep`), as in convert.rs.
+const MAX_DEPTH: usize = 128;
+
+/// A zval seen as a mapper input (same layout as `Zval`).
+#[repr(transparent)]
+pub struct PhpValue(Zval);
+
+impl PhpValue {
+    pub fn of(zv: &Zval) -> &PhpValue {
+        let zv = zv.dereference();
+        // SAFETY: `PhpValue` is `repr(transparent)` over `Zval`.
+        unsafe { &*std::ptr::from_ref(zv).cast::<PhpValue>() }
+    }
+
+    pub fn zval(&self) -> &Zval {
+        &self.0
+    }
+}
+
+/// Runs `f` with a zval that points at `ht` without owning it (PHP passed the array
+/// by value: it outlives the call).
+pub fn with_array_zval<R>(ht: &ZendHashTable, f: impl FnOnce(&Zval) -> R) -> R {
+    let mut zv = std::mem::ManuallyDrop::new(Zval::new());
+    zv.value.arr = std::ptr::from_ref(ht).cast_mut();
+    zv.u1.type_info = ext_php_rs::flags::ZvalTypeFlags::ArrayEx.bits();
+    f(&zv)
+}
+
+/// The integer key PHP would store a numeric string key as (`"5"` → 5; `"05"`, `"-0"`,
+/// `"5 "` stay strings), like `ZEND_HANDLE_NUMERIC_STR`.
+pub fn numeric_key(key: &str) -> Option<i64> {
+    let bytes = key.as_bytes();
+    let digits = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    let first = *digits.first()?;
+    if !first.is_ascii_digit() || (first == b'0' && (digits.len() > 1 || digits.len() != bytes.len())) {
+        return None;
+    }
+    if digits.len() > 20 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    key.parse::<i64>().ok()
+}
+
+fn find<'a>(ht: &'a ZendHashTable, key: &str) -> Option<&'a Zval> {
+    let ptr = match numeric_key(key) {
+        // SAFETY: `ht` is a live table; the engine returns a pointer into it or null.
+        Some(i) => unsafe { ffi::zend_hash_index_find(ht, i as ffi::zend_ulong) },
+        // SAFETY: as above; the key is passed with its length.
+        None => unsafe { ffi::zend_hash_str_find(ht, key.as_ptr().cast(), key.len()) },
+    };
+    // SAFETY: non-null pointers point at a zval of the table, which outlives `'a`.
+    unsafe { ptr.as_ref() }.map(Zval::dereference)
+}
+
+/// `array_is_list()`: keys 0, 1, 2… in order.
+fn is_list(ht: &ZendHashTable) -> bool {
+    let mut iter = ht.iter();
+    let mut i: i64 = 0;
+    while let Some((key, _)) = iter.next_zval() {
+        if key.long() != Some(i) {
+            return false;
+        }
+        i = i.saturating_add(1);
+    }
+    true
+}
+
+impl AnyRecord for PhpValue {
+    fn to_json(&self) -> Value {
+        self.to_value("", &mut Vec::new())
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+}
+
+impl Input for PhpValue {
+    fn is_null(&self) -> bool {
+        self.0.is_null()
+    }
+
+    fn kind(&self) -> Kind<'_> {
+        let zv = &self.0;
+        if let Some(s) = zv.zend_str() {
+            return match std::str::from_utf8(s.as_bytes()) {
+                Ok(s) => Kind::Str(s),
+                Err(_) => Kind::BadStr(s.as_bytes()),
+            };
+        }
+        if let Some(i) = zv.long() {
+            return Kind::Number(i.into());
+        }
+        if let Some(ht) = zv.array() {
+            return if is_list(ht) { Kind::List } else { Kind::Object };
+        }
+        if let Some(b) = zv.bool() {
+            return Kind::Bool(b);
+        }
+        if zv.is_null() {
+            return Kind::Null;
+        }
+        if let Some(f) = zv.double() {
+            return Number::from_f64(f).map_or(Kind::Other, Kind::Number);
+        }
+        Kind::Other
+    }
+
+    fn member(&self, key: &str) -> Option<&Self> {
+        find(self.0.array()?, key).map(PhpValue::of)
+    }
+
+    fn element(&self, i: usize) -> Option<&Self> {
+        let ht = self.0.array()?;
+        let i = i64::try_from(i).ok()?;
+        ht.get_index(i).map(PhpValue::of)
+    }
+
+    fn items(&self) -> Vec<&Self> {
+        match self.0.array() {
+            Some(ht) => ht.values().map(PhpValue::of).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn to_value(&self, at: &str, errors: &mut Vec<MappingError>) -> Value {
+        value_to_json(&self.0, at, 0, errors)
+    }
+}
+
+fn child(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// A PHP array as JSON (a list when its keys are 0, 1, 2…), every problem reported
+/// under `path`.
+pub fn array_to_json(ht: &ZendHashTable, path: &str, depth: usize, errors: &mut Vec<MappingError>) -> Value {
+    if depth > MAX_DEPTH {
+        errors.push(MappingError::with_quoted(path, "too_deep", format!("is nested deeper than {MAX_DEPTH} levels (a recursive array?)"), None));
+        return Value::Null;
+    }
+    // One pass: values are converted as they come; whether the array is a list
+    // (keys 0, 1, 2… in order) is known at the end.
+    let mut items: Vec<(String, Value)> = Vec::with_capacity(ht.len());
+    let mut is_list = true;
+    let mut iter = ht.iter();
+    while let Some((key, v)) = iter.next_zval() {
+        let name = match key.long() {
+            Some(i) => {
+                if is_list && usize::try_from(i).ok() != Some(items.len()) {
+                    is_list = false;
+                }
+                i.to_string()
+            }
+            None => {
+                is_list = false;
+                match key.zend_str().map(|k| k.as_str()) {
+                    Some(Ok(k)) => k.to_owned(),
+                    _ => {
+                        let bytes = key.zend_str().map(|k| k.as_bytes().to_vec()).unwrap_or_default();
+                        errors.push(MappingError::with_quoted(path, "invalid_utf8", "has a key that is not valid UTF-8", Some(crate::php_options::quote(&bytes))));
+                        continue;
+                    }
+                }
+            }
+        };
+        let value = value_to_json(v, &child(path, &name), depth, errors);
+        items.push((name, value));
+    }
+    if is_list {
+        return Value::Array(items.into_iter().map(|(_, v)| v).collect());
+    }
+    Value::Object(items.into_iter().collect::<Map<String, Value>>())
+}
+
+/// One value at `path` as JSON (see [`array_to_json`]).
+pub fn value_to_json(zv: &Zval, path: &str, depth: usize, errors: &mut Vec<MappingError>) -> Value {
+    let zv = zv.dereference();
+    if let Some(s) = zv.zend_str() {
+        return match s.as_str() {
+            Ok(s) => Value::String(s.to_owned()),
+            Err(_) => {
+                errors.push(MappingError::with_quoted(path, "invalid_utf8", "is not valid UTF-8", Some(crate::php_options::quote(s.as_bytes()))));
+                Value::Null
+            }
+        };
+    }
+    if let Some(b) = zv.bool() {
+        return Value::Bool(b);
+    }
+    if let Some(i) = zv.long() {
+        return Value::Number(i.into());
+    }
+    if zv.is_null() {
+        return Value::Null;
+    }
+    if let Some(ht) = zv.array() {
+        return array_to_json(ht, path, depth.saturating_add(1), errors);
+    }
+    match zval_to_json(zv, path) {
+        Ok(v) => v,
+        Err(message) => {
+            errors.push(MappingError::with_quoted(path, "invalid_type", message, None));
+            Value::Null
+        }
+    }
+}
+
+/// An output key, made once per mapper.
+pub enum OutKey {
+    Str(ZBox<ZendStr>),
+    /// A numeric name (`"5"`) is an integer key, as PHP stores it.
+    Index(i64),
+}
+
+impl OutKey {
+    pub fn new(name: &str) -> Self {
+        match numeric_key(name) {
+            Some(i) => OutKey::Index(i),
+            None => OutKey::Str(ZendStr::new(name, false)),
+        }
+    }
+}
+
+/// Builds PHP arrays; `keys` are the spec's output names by field id.
+pub struct ZvalOutput<'k> {
+    pub keys: &'k [OutKey],
+}
+
+/// Puts `value` into `ht` under `key` (the table takes the value over).
+fn put(ht: &mut ZendHashTable, key: &OutKey, value: Zval) {
+    let mut value = std::mem::ManuallyDrop::new(value);
+    let slot = std::ptr::from_mut::<Zval>(&mut value);
+    match key {
+        // SAFETY: a live table; the engine copies the zval (ownership moves to the
+        // table, so ours is not dropped) and addrefs the non-interned key.
+        OutKey::Str(k) => unsafe {
+            ffi::zend_hash_update(ht, k.as_ptr().cast_mut(), slot);
+        },
+        // SAFETY: as above.
+        OutKey::Index(i) => unsafe {
+            ffi::zend_hash_index_update(ht, *i as ffi::zend_ulong, slot);
+        },
+    }
+}
+
+impl Output for ZvalOutput<'_> {
+    type Value = Zval;
+    type Object = ZBox<ZendHashTable>;
+
+    fn scalar(&mut self, v: Scalar<'_>) -> Zval {
+        let mut zv = Zval::new();
+        match v {
+            Scalar::Null => zv.set_null(),
+            Scalar::Bool(b) => zv.set_bool(b),
+            Scalar::Number(n) => match n.as_i64() {
+                Some(i) => zv.set_long(i),
+                None => zv.set_double(n.as_f64().unwrap_or(0.0)),
+            },
+            Scalar::Str(s) => {
+                let _ = zv.set_string(&s, false);
+            }
+            Scalar::Json(v) => return json_to_zval(&v),
+        }
+        zv
+    }
+
+    fn list(&mut self, items: Vec<Zval>) -> Zval {
+        let mut ht = ZendHashTable::with_capacity(u32::try_from(items.len()).unwrap_or(u32::MAX));
+        for item in items {
+            let _ = ht.push(item);
+        }
+        let mut zv = Zval::new();
+        zv.set_hashtable(ht);
+        zv
+    }
+
+    fn begin_object(&mut self, fields: usize) -> ZBox<ZendHashTable> {
+        ZendHashTable::with_capacity(u32::try_from(fields).unwrap_or(u32::MAX))
+    }
+
+    fn set(&mut self, object: &mut ZBox<ZendHashTable>, id: usize, name: &str, value: Zval) {
+        match self.keys.get(id) {
+            Some(key) => put(object, key, value),
+            None => put(object, &OutKey::new(name), value),
+        }
+    }
+
+    fn end_object(&mut self, object: ZBox<ZendHashTable>) -> Zval {
+        let mut zv = Zval::new();
+        zv.set_hashtable(object);
+        zv
+    }
+}
