@@ -88,7 +88,7 @@ pub fn shared_limits_of(value: &Zval) -> Option<Arc<dyn conduit_http::shared::Sh
 #[php_impl]
 impl PhpStore {
     /// The schema version `migrate()` brings a database to.
-    pub const SCHEMA_VERSION: i64 = 4;
+    pub const SCHEMA_VERSION: i64 = 5;
 
     /// `sqlite:///abs/path.db` or `mysql://user:pass@host:3306/db`. Connects on first use.
     /// @throws ConfigException for a bad DSN or option.

@@ -22,7 +22,7 @@ namespace Conduit;
 final class Store
 {
     /** The schema version migrate() brings a database to. */
-    public const SCHEMA_VERSION = 4;
+    public const SCHEMA_VERSION = 5;
 
     /**
      * @param string $dsn "sqlite:///absolute/path.db" or "mysql://user:pass@host:3306/db"

@@ -50,6 +50,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_shared_limits.sql"),
         mariadb: include_str!("../migrations/mariadb/0004_shared_limits.sql"),
     },
+    Migration {
+        version: 5,
+        name: "status_list",
+        sqlite: include_str!("../migrations/sqlite/0005_status_list.sql"),
+        mariadb: include_str!("../migrations/mariadb/0005_status_list.sql"),
+    },
 ];
 
 /// All migrations, in version order, unrun.
@@ -115,6 +121,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(latest_version(), 4);
+        assert_eq!(latest_version(), 5);
     }
 }

@@ -118,7 +118,7 @@ mod contract {
 
     pub fn migrate_is_versioned_and_idempotent(store: &Store, dsn: &str) {
         let latest = conduit_store::migrations::latest_version();
-        assert!(latest >= 4, "versions 1-4 exist (jobs, request log, exact keys, shared limits)");
+        assert!(latest >= 5, "versions 1-5 exist (jobs, request log, exact keys, shared limits, status list)");
         assert_eq!(store.schema_version().unwrap(), latest);
         assert_eq!(store.migrate().unwrap(), latest);
         // A second store on the same database with another prefix starts empty and
