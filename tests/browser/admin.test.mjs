@@ -211,6 +211,63 @@ test('queue: retry, delete, retry all failed of a type with a confirmation that 
   await page.context().close();
 });
 
+test('without JavaScript: group actions post as a plain form; errors show in the page language', async () => {
+  const ids = traffic('russian');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(BASE + A + 'index.php?lang=en');
+  await page.fill('input[name=USER_LOGIN]', 'admin');
+  await page.fill('input[name=USER_PASSWORD]', 'admin123');
+  await Promise.all([page.waitForNavigation(), page.click('input[type=submit]')]);
+  // the error a Russian agent stored: English on the English page, the stored words one click away
+  await open(page, `conduit_integration_queue.php?lang=en&id=${ids.ru_job}`);
+  assert.match(await page.textContent('#conduit-job-error'), /^no handler for type "order\.export": no module or init\.php registered one/);
+  assert.doesNotMatch(await page.textContent('#conduit-job-error'), /обработчик/);
+  assert.match(await page.textContent('#conduit-job-error-original'), /нет обработчика/);
+  await page.click('#conduit-job-error-original summary');
+  await shot(page, 'queue-job-error-language');
+  // the list shows it in English too
+  await open(page, 'conduit_integration_queue.php?lang=en&set_filter=Y&f_type=order.export&f_status=failed');
+  assert.doesNotMatch(await page.textContent('#conduit_queue tbody'), /обработчик/);
+  // retry two checked failed jobs: select + Apply, no script involved
+  const row = (id) => page.locator(`#conduit_queue input[name="ID[]"][value="${id}"]`);
+  await row(ids.ru_job).check();
+  await row(ids.ru_job2).check();
+  await page.selectOption('#conduit_queue_action', 'retry');
+  await Promise.all([page.waitForNavigation(), page.click('input[name=apply_group]')]);
+  assert.match(await page.textContent('body'), /2 failed job\(s\) put back into the queue|2 job\(s\) put back/);
+  // delete two checked waiting jobs: the page asks first (a form, since no confirm() can run)
+  await open(page, 'conduit_integration_queue.php?lang=en&set_filter=Y&f_type=report.nightly&f_status=pending');
+  await row(ids.waiting[0]).check();
+  await row(ids.waiting[1]).check();
+  await page.selectOption('#conduit_queue_action', 'delete');
+  await Promise.all([page.waitForNavigation(), page.click('input[name=apply_group]')]);
+  assert.match(await page.textContent('#conduit-confirm-delete'), /Delete 2 checked job\(s\)\?/);
+  assert.match(await page.textContent('#conduit-confirm-delete'), new RegExp(`#${ids.waiting[0]}`));
+  await shot(page, 'queue-confirm-delete');
+  for (const id of ids.waiting) {
+    assert.doesNotMatch(await (await page.request.get(BASE + A + `conduit_integration_queue.php?lang=en&id=${id}`)).text(), /does not exist/, 'not deleted before the confirmation');
+  }
+  await Promise.all([page.waitForNavigation(), page.click('#conduit-confirm-delete-yes')]);
+  assert.match(await page.textContent('body'), /2 job\(s\) deleted/);
+  for (const id of ids.waiting) {
+    await open(page, `conduit_integration_queue.php?lang=en&id=${id}`);
+    assert.match(await page.content(), /does not exist/);
+  }
+  // Apply with no action chosen says what to do instead of doing nothing
+  await open(page, 'conduit_integration_queue.php?lang=en&set_filter=Y&f_type=order.export');
+  await page.locator('#conduit_queue input[name="ID[]"]').first().check();
+  await Promise.all([page.waitForNavigation(), page.click('input[name=apply_group]')]);
+  assert.match(await page.textContent('body'), /Choose an action for the checked jobs/);
+  // the error-text search says which jobs it searched and offers the older ones
+  await open(page, 'conduit_integration_queue.php?lang=en&set_filter=Y&f_error=no%20handler');
+  assert.match(await page.textContent('#conduit-error-window'), /searched exactly .* in steps of 50 000 jobs/);
+  assert.ok(await page.locator('#conduit_queue tbody tr').count() >= 1);
+  await open(page, 'conduit_integration_queue.php?lang=en&set_filter=Y&f_error=NO%20HANDLER');
+  assert.match(await page.textContent('#conduit-found'), /Found: 0/, 'letter case counts in the error search');
+  await context.close();
+});
+
 test('manual sync: Run now shows progress until the job ends', async () => {
   const page = await session('admin', 'admin123');
   await open(page, 'conduit_integration_dashboard.php?lang=en');

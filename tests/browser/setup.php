@@ -90,10 +90,12 @@ if (!$db->queryScalar("SELECT ID FROM b_user WHERE LOGIN = 'nobody'")) {
 $APPLICATION->SetGroupRight('main', (int) $group, 'R');
 
 // fresh data
-foreach (['b_conduit_jobs', 'b_conduit_job_groups', 'b_conduit_request_log', 'b_conduit_webhook_event', 'b_conduit_worker', 'b_conduit_log_rollup', 'b_conduit_log_rollup_h'] as $t) {
+foreach (['b_conduit_jobs', 'b_conduit_job_groups', 'b_conduit_request_log', 'b_conduit_webhook_event', 'b_conduit_worker', 'b_conduit_log_rollup', 'b_conduit_log_rollup_h', 'b_conduit_queue_rollup', 'b_conduit_queue_rollup_h', 'b_conduit_log_endpoint'] as $t) {
     $db->queryExecute("DELETE FROM `$t`");
 }
-\Bitrix\Main\Config\Option::delete('conduit.integration', ['name' => 'admin_rollup_last_id']);
+foreach (['admin_rollup_last_id', 'admin_queue_rollup_last_id', 'admin_queue_rollup_finished_at', 'admin_endpoints_last_id'] as $option) {
+    \Bitrix\Main\Config\Option::delete('conduit.integration', ['name' => $option]);
+}
 use Conduit\Integration\Settings;
 foreach (Settings::connections() as $name) {
     Settings::deleteConnection($name);

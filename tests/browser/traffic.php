@@ -62,6 +62,14 @@ if ($what === 'basic') {
     $out['replay'] = $post($url, $body, $headers);
     $out['tampered'] = $post($url, str_replace('501', '502', $body), $headers);
     $out['unknown'] = $post($base . '/bitrix/tools/conduit.integration/webhook.php?source=nope', $body, $headers);
+} elseif ($what === 'russian') {
+    // an agent on a Russian page hit meets the error: the stored words are Russian
+    \Bitrix\Main\Localization\Loc::setCurrentLang('ru');
+    $q = Services::queue();
+    $out['ru_job'] = $q->push('order.export', ['order' => 81], ['max_attempts' => 1]);
+    $out['ru_job2'] = $q->push('order.export', ['order' => 82], ['max_attempts' => 1]);
+    $out['waiting'] = [$q->push('report.nightly', ['n' => 1], ['delay_s' => 3600]), $q->push('report.nightly', ['n' => 2], ['delay_s' => 3600])];
+    (new Processor('agent'))->run(microtime(true) + 5, 5, ['order.export']);
 } elseif ($what === 'hostile') {
     $evil = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\"> ' \" `; DROP TABLE b_conduit_jobs; -- \xC3\x28 \xFF";
     $out['hostile_job'] = Services::queue()->push('order.export', ['note' => mb_scrub($evil, 'UTF-8'), 'big' => str_repeat('A', 1024 * 1024)], ['max_attempts' => 1]);

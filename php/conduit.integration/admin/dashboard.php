@@ -25,6 +25,7 @@ use Conduit\Integration\Orm\QueueTable;
 use Conduit\Integration\Orm\RequestLogTable;
 use Conduit\Integration\Orm\WorkerTable;
 use Conduit\Integration\Queue\Processor;
+use Conduit\Integration\Reason;
 use Conduit\Integration\Services;
 use Conduit\Integration\Settings;
 
@@ -57,7 +58,7 @@ $jobState = static function (int $id): array {
         'status_text' => (string) Loc::getMessage('CONDUIT_DASH_JOB_' . strtoupper((string) $job['STATUS'])),
         'attempts' => (int) $job['ATTEMPTS'], 'max_attempts' => (int) $job['MAX_ATTEMPTS'],
         'elapsed_s' => round(($end - (int) $job['CREATED_AT']) / 1000, 1),
-        'last_error' => $job['LAST_ERROR'] !== null ? mb_strimwidth(mb_scrub((string) $job['LAST_ERROR'], 'UTF-8'), 0, 300, '…') : null,
+        'last_error' => $job['LAST_ERROR'] !== null ? mb_strimwidth(mb_scrub(Reason::text((string) $job['LAST_ERROR']), 'UTF-8'), 0, 300, '…') : null,
         'result' => $job['RESULT'] !== null ? mb_strimwidth(mb_scrub((string) $job['RESULT'], 'UTF-8'), 0, 300, '…') : null,
         'final' => in_array($job['STATUS'], ['done', 'failed'], true),
     ];
@@ -118,9 +119,12 @@ for ($i = 0; $i < $buckets; $i++) {
 }
 $series = ['cnt' => array_fill(0, $buckets, 0), 'err' => array_fill(0, $buckets, 0), 'dur' => array_fill(0, $buckets, 0.0)];
 // the charts read the per-minute rollup, brought up to date first (bounded: see Admin\Rollup)
+// (the agent advances them on every run; this load adds only what arrived since)
 $rollup = ['added' => 0, 'behind' => 0, 'last_id' => 0];
 try {
-    $rollup = Rollup::advance();
+    $rollup = Rollup::advance(Rollup::PAGE_LOAD_ROWS);
+    $queueRollup = Rollup::advanceQueue(Rollup::PAGE_LOAD_ROWS);
+    $rollup['behind'] += $queueRollup['behind'];
 } catch (\Throwable $ex) {
     $errors[] = $ex->getMessage();
 }
@@ -137,25 +141,15 @@ $avgLatency = array_map(static fn ($c, $d) => $c > 0 ? round($d / $c, 1) : null,
 $total = array_sum($series['cnt']);
 $totalErr = array_sum($series['err']);
 
-// queue depth over time, rebuilt from creation and finish times: depth(t) = depth(now) − created after t + finished after t
+// queue depth over time, rebuilt from the queue rollup's jobs created and finished per
+// minute / hour: depth(t) = depth(now) − created after t + finished after t
 $depthNow = (int) QueueTable::getCount(['@STATUS' => ['pending', 'running']]);
 $created = array_fill(0, $buckets, 0);
 $finished = array_fill(0, $buckets, 0);
-$firstId = Ui::idFloor(QueueTable::class, 'CREATED_AT', $fromMs, 0);
-if ($firstId !== null) {
-    $res = QueueTable::getList(['select' => ['B', 'CNT'], 'filter' => ['>=ID' => $firstId, '>=CREATED_AT' => $fromMs], 'runtime' => [new ExpressionField('B', 'FLOOR(%s / ' . $bucketMs . ')', 'CREATED_AT'), new ExpressionField('CNT', 'COUNT(*)')], 'group' => ['B']]);
-    while ($r = $res->fetch()) {
-        $i = (int) $r['B'] - intdiv($fromMs, $bucketMs);
-        if ($i >= 0 && $i < $buckets) {
-            $created[$i] = (int) $r['CNT'];
-        }
-    }
-}
-$res = QueueTable::getList(['select' => ['B', 'CNT'], 'filter' => ['>=FINISHED_AT' => $fromMs], 'runtime' => [new ExpressionField('B', 'FLOOR(%s / ' . $bucketMs . ')', 'FINISHED_AT'), new ExpressionField('CNT', 'COUNT(*)')], 'group' => ['B']]);
-while ($r = $res->fetch()) {
-    $i = (int) $r['B'] - intdiv($fromMs, $bucketMs);
+foreach (Rollup::queueSeries($fromMs, $bucketMs) as $i => [$c, $fin]) {
     if ($i >= 0 && $i < $buckets) {
-        $finished[$i] = (int) $r['CNT'];
+        $created[$i] = $c;
+        $finished[$i] = $fin;
     }
 }
 $depth = array_fill(0, $buckets, 0);

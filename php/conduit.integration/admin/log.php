@@ -8,6 +8,7 @@
 use Bitrix\Main\Application;
 use Bitrix\Main\Loader;
 use Bitrix\Main\Localization\Loc;
+use Conduit\Integration\Admin\Rollup;
 use Conduit\Integration\Admin\Ui;
 use Conduit\Integration\Orm\RequestLogTable;
 use Conduit\Integration\Settings;
@@ -146,8 +147,28 @@ switch ($f['status_class']) {
         $filter['==STATUS'] = null;
         break;
 }
+// "endpoint contains": the matching endpoints come from the module's list of the log's
+// endpoints (a few hundred rows), then only their rows are read through the endpoint index,
+// so a text that matches nothing answers at once. While that list is still catching up
+// with older rows (after an upgrade), or when very many endpoints match, the log itself is
+// searched, within the statement time limit.
+$endpointSearch = null;
+$nothingMatches = false;
 if ($f['endpoint'] !== null) {
-    $filter['%ENDPOINT'] = $f['endpoint'];
+    try {
+        $endpointSearch = Rollup::endpointsContaining($f['endpoint']);
+    } catch (\Throwable $ex) {
+        $endpointSearch = null;
+    }
+    if ($endpointSearch !== null && $endpointSearch['complete'] && !$endpointSearch['more']) {
+        if ($endpointSearch['endpoints'] === []) {
+            $nothingMatches = true;
+        } else {
+            $filter['=ENDPOINT'] = $endpointSearch['endpoints'];
+        }
+    } else {
+        $filter['%ENDPOINT'] = $f['endpoint'];
+    }
 }
 if ($f['method'] !== null) {
     $filter['=METHOD'] = $f['method'];
@@ -218,18 +239,21 @@ if ($q('export') === 'csv') {
 // ---- the page -------------------------------------------------------------------------------------
 $pageSize = in_array((int) $q('size'), [20, 50, 100], true) ? (int) $q('size') : 20;
 $page = max(1, min(100000, (int) $q('page')));
-[$counted, $countStopped] = Ui::bounded(static fn () => Ui::cappedCount(RequestLogTable::class, $filter), 0.06);
-[$count, $more] = $countStopped ? [null, true] : $counted;
-[$rows, $listStopped] = Ui::bounded(static fn () => RequestLogTable::getList([
-    'select' => ['ID', 'CREATED_AT', 'METHOD', 'URL', 'ENDPOINT', 'STATUS', 'DURATION_MS', 'ATTEMPT', 'CORRELATION_ID', 'JOB_ID', 'ERROR_CLASS', 'ERROR_MESSAGE'],
-    'filter' => $filter,
-    'order' => $orm,
-    'limit' => $pageSize,
-    'offset' => ($page - 1) * $pageSize,
-])->fetchAll(), 0.07);
-if ($listStopped) {
-    $errors[] = Ui::listStoppedText();
-    $rows = [];
+if ($nothingMatches) {
+    [$rows, $count, $more] = [[], 0, false];
+} else {
+    [$rows, $listStopped] = Ui::bounded(static fn () => RequestLogTable::getList([
+        'select' => ['ID', 'CREATED_AT', 'METHOD', 'URL', 'ENDPOINT', 'STATUS', 'DURATION_MS', 'ATTEMPT', 'CORRELATION_ID', 'JOB_ID', 'ERROR_CLASS', 'ERROR_MESSAGE'],
+        'filter' => $filter,
+        'order' => $orm,
+        'limit' => $pageSize,
+        'offset' => ($page - 1) * $pageSize,
+    ])->fetchAll(), 0.07);
+    if ($listStopped) {
+        $errors[] = Ui::listStoppedText();
+        $rows = [];
+    }
+    [$count, $more] = Ui::countFor(RequestLogTable::class, $filter, $page, $pageSize, $listStopped ? null : $rows);
 }
 
 $list = new CAdminList($tableId, $sorting);
@@ -305,5 +329,16 @@ echo '<a class="adm-btn" id="conduit_log_csv" href="' . $e(Ui::url('log', $filte
 $filterControl->End();
 echo '</form>';
 echo '<p id="conduit-found"><b>' . $e(Ui::foundText($count, $more)) . '</b></p>';
+if ($f['endpoint'] !== null) {
+    if ($endpointSearch !== null && $endpointSearch['complete'] && !$endpointSearch['more']) {
+        $shown = array_map(static fn (string $ep): string => mb_strimwidth($ep, 0, 60, '…'), array_slice($endpointSearch['endpoints'], 0, 5));
+        $note = $endpointSearch['endpoints'] === []
+            ? Loc::getMessage('CONDUIT_LOG_ENDPOINT_NONE', ['#TEXT#' => $f['endpoint']])
+            : Loc::getMessage('CONDUIT_LOG_ENDPOINT_MATCHED', ['#N#' => count($endpointSearch['endpoints']), '#TEXT#' => $f['endpoint'], '#LIST#' => implode(', ', $shown) . (count($endpointSearch['endpoints']) > 5 ? ', …' : '')]);
+    } else {
+        $note = Loc::getMessage($endpointSearch !== null && $endpointSearch['more'] ? 'CONDUIT_LOG_ENDPOINT_MANY' : 'CONDUIT_LOG_ENDPOINT_CATCHING_UP');
+    }
+    echo '<p class="conduit-hint" id="conduit-endpoint-note">' . $e($note) . '</p>';
+}
 $list->DisplayList();
 require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/epilog_admin.php';

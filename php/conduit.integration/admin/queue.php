@@ -14,6 +14,7 @@ use Conduit\Integration\Admin\Ui;
 use Conduit\Integration\Orm\QueueTable;
 use Conduit\Integration\Orm\RequestLogTable;
 use Conduit\Integration\Queue\Processor;
+use Conduit\Integration\Reason;
 use Conduit\Integration\Services;
 use Conduit\Integration\Settings;
 
@@ -37,7 +38,25 @@ $notes = [];
 $queue = Services::queue();
 
 // ---- actions: POST + sessid + W only -------------------------------------------------------------
+// conduit_action comes from the page's own buttons (and from the list's script); the list's
+// group-action form posts its select as "action" with "apply_group", which is all a browser
+// without JavaScript sends: both are the same action.
+// (Bitrix's own list posts action_button for some actions and names its button "apply".)
 $action = $request->getPost('conduit_action');
+if ($action === null) {
+    foreach (['action_button', 'action'] as $name) {
+        if (is_string($request->getPost($name)) && $request->getPost($name) !== '') {
+            $action = $request->getPost($name);
+            break;
+        }
+    }
+    if ($action === null && ($request->getPost('apply_group') !== null || $request->getPost('apply') !== null)) {
+        $action = 'none';
+    }
+}
+// Deleting checked rows asks first: the script's confirm() sets conduit_confirmed; without
+// JavaScript the page shows a confirmation form instead of deleting.
+$confirmDelete = null;
 if ($request->isPost() && $action !== null) {
     if (!$canWrite) {
         $errors[] = Loc::getMessage('CONDUIT_QUEUE_READ_ONLY');
@@ -49,11 +68,18 @@ if ($request->isPost() && $action !== null) {
         $ids = array_values(array_unique(array_filter(array_map(static fn ($v) => is_scalar($v) && preg_match('/^[1-9][0-9]{0,17}$/', (string) $v) ? (int) $v : 0, $ids))));
         try {
             switch ((string) $action) {
+                case 'none':
+                    $errors[] = Loc::getMessage('CONDUIT_QUEUE_NO_ACTION');
+                    break;
                 case 'retry':
                 case 'run':
                 case 'delete':
                     if ($ids === []) {
                         $errors[] = Loc::getMessage('CONDUIT_QUEUE_NONE_CHECKED');
+                        break;
+                    }
+                    if ($action === 'delete' && $request->getPost('conduit_confirmed') !== 'Y') {
+                        $confirmDelete = array_slice($ids, 0, 500);
                         break;
                     }
                     $done = 0;
@@ -127,10 +153,28 @@ $showMessages = static function () use (&$errors, &$notes): void {
     }
 };
 $actionButton = static function (int $id, string $act, string $label, string $confirm = '') use ($e): string {
-    return '<form method="post" class="conduit-inline">' . bitrix_sessid_post() . '<input type="hidden" name="conduit_action" value="' . $e($act) . '"><input type="hidden" name="ID[]" value="' . $id . '">'
-        . '<input type="submit" class="adm-btn' . ($act === 'delete' ? '' : ' adm-btn-save') . '" id="conduit-job-' . $e($act) . '" value="' . $e($label) . '"' . ($confirm !== '' ? ' onclick="return confirm(' . $e(json_encode($confirm, JSON_UNESCAPED_UNICODE)) . ')"' : '') . '></form> ';
+    // a confirmed click marks the post; without JavaScript the page asks on its own instead
+    return '<form method="post" class="conduit-inline">' . bitrix_sessid_post() . '<input type="hidden" name="conduit_action" value="' . $e($act) . '"><input type="hidden" name="ID[]" value="' . $id . '"><input type="hidden" name="conduit_confirmed" value="">'
+        . '<input type="submit" class="adm-btn' . ($act === 'delete' ? '' : ' adm-btn-save') . '" id="conduit-job-' . $e($act) . '" value="' . $e($label) . '"' . ($confirm !== '' ? ' onclick="if(!confirm(' . $e(json_encode($confirm, JSON_UNESCAPED_UNICODE)) . '))return false;this.form.elements.conduit_confirmed.value=\'Y\';"' : '') . '></form> ';
 };
 
+// the confirmation a browser without JavaScript gets for "delete" (no confirm() dialog ran)
+$showConfirm = static function () use (&$confirmDelete, $e): void {
+    global $APPLICATION;
+    if ($confirmDelete === null) {
+        return;
+    }
+    // the confirmation a browser without JavaScript gets for "delete" on checked rows
+    echo '<form method="post" id="conduit-confirm-delete" class="adm-info-message-wrap adm-info-message-red"><div class="adm-info-message">' . bitrix_sessid_post()
+        . '<input type="hidden" name="conduit_action" value="delete"><input type="hidden" name="conduit_confirmed" value="Y">';
+    foreach ($confirmDelete as $jobId) {
+        echo '<input type="hidden" name="ID[]" value="' . (int) $jobId . '">';
+    }
+    echo '<div class="adm-info-message-title">' . $e(Loc::getMessage('CONDUIT_QUEUE_CONFIRM_DELETE_N', ['#N#' => count($confirmDelete)])) . '</div>'
+        . '<p>' . $e(Loc::getMessage('CONDUIT_QUEUE_CONFIRM_DELETE_IDS', ['#IDS#' => implode(', ', array_map(static fn ($i) => '#' . $i, array_slice($confirmDelete, 0, 20))) . (count($confirmDelete) > 20 ? ', …' : '')])) . '</p>'
+        . '<input type="submit" class="adm-btn adm-btn-save" id="conduit-confirm-delete-yes" value="' . $e(Loc::getMessage('CONDUIT_QUEUE_CONFIRM_DELETE_YES', ['#N#' => count($confirmDelete)])) . '"> '
+        . '<a class="adm-btn" href="' . $e($APPLICATION->GetCurPageParam()) . '">' . $e(Loc::getMessage('CONDUIT_QUEUE_CONFIRM_CANCEL')) . '</a></div></form>';
+};
 // ---- job view -------------------------------------------------------------------------------------------
 $id = (int) $request->getQuery('id');
 if ($id > 0) {
@@ -140,6 +184,7 @@ if ($id > 0) {
     echo Ui::css();
     (new CAdminContextMenu([['TEXT' => Loc::getMessage('CONDUIT_QUEUE_BACK'), 'LINK' => Ui::url('queue'), 'ICON' => 'btn_list']]))->Show();
     $showMessages();
+    $showConfirm();
     if (!$job) {
         echo Ui::message(Loc::getMessage('CONDUIT_QUEUE_JOB_NOT_FOUND', ['#ID#' => $id]));
         require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/epilog_admin.php';
@@ -180,7 +225,12 @@ if ($id > 0) {
         echo '</p>';
     }
     if ((string) $job['LAST_ERROR'] !== '') {
-        echo '<h2>' . $e(Loc::getMessage('CONDUIT_QUEUE_LAST_ERROR')) . '</h2><pre class="conduit-pre" id="conduit-job-error">' . $e($job['LAST_ERROR']) . '</pre>';
+        // in the page's language when the error has a reason code; the stored words stay one click away
+        $reason = Reason::describe((string) $job['LAST_ERROR']);
+        echo '<h2>' . $e(Loc::getMessage('CONDUIT_QUEUE_LAST_ERROR')) . '</h2><pre class="conduit-pre" id="conduit-job-error">' . $e($reason['text']) . '</pre>';
+        if ($reason['original'] !== null) {
+            echo '<details id="conduit-job-error-original"><summary>' . $e(Loc::getMessage('CONDUIT_QUEUE_ERROR_ORIGINAL')) . '</summary><pre class="conduit-pre">' . $e($reason['original']) . '</pre></details>';
+        }
     }
     echo '<h2>' . $e(Loc::getMessage('CONDUIT_QUEUE_PAYLOAD')) . '</h2><pre class="conduit-pre" id="conduit-job-payload">' . $e(Ui::pretty($job['PAYLOAD'])) . '</pre>';
     if ((string) $job['RESULT'] !== '') {
@@ -232,6 +282,7 @@ $f = [
     'from' => Ui::date($q('f_from'), Loc::getMessage('CONDUIT_QUEUE_F_FROM'), $errors),
     'to' => Ui::date($q('f_to'), Loc::getMessage('CONDUIT_QUEUE_F_TO'), $errors, true),
     'error' => Ui::text($q('f_error'), Loc::getMessage('CONDUIT_QUEUE_F_ERROR'), $errors),
+    'before' => Ui::id($q('f_before'), 'f_before', $errors),
 ];
 $filter = [];
 if ($f['status'] !== null) {
@@ -257,11 +308,21 @@ if ($f['from'] !== null) {
 if ($f['to'] !== null) {
     $filter['<=CREATED_AT'] = $f['to'] * 1000 + 999;
 }
+// "error contains": an exact, case-sensitive substring of the stored text (as the extension's
+// `error` filter and the column's binary collation compare), searched in steps of
+// Ui::TEXT_WINDOW jobs, newest first, with a link to the next older step: no index serves
+// a substring, and a step reads a bounded number of rows however large the table grows.
+$errorWindow = null;
 if ($f['error'] !== null) {
-    $filter['%LAST_ERROR'] = $f['error'];
+    $filter['=%LAST_ERROR'] = '%' . addcslashes($f['error'], '%_\\') . '%';
+    $errorWindow = Ui::idWindow(QueueTable::class, $f['before'], Ui::TEXT_WINDOW);
+    if ($errorWindow !== null) {
+        $filter['>=ID'] = max((int) ($filter['>=ID'] ?? 0), $errorWindow['from']);
+        $filter['<=ID'] = $errorWindow['to'];
+    }
 }
 $filterParams = [];
-foreach (['f_status', 'f_type', 'f_dedupe', 'f_group', 'f_from', 'f_to', 'f_error'] as $name) {
+foreach (['f_status', 'f_type', 'f_dedupe', 'f_group', 'f_from', 'f_to', 'f_error', 'f_before'] as $name) {
     $v = $q($name);
     if (is_string($v) && $v !== '' && mb_check_encoding($v, 'UTF-8') && mb_strlen($v) <= Ui::FILTER_MAX) {
         $filterParams[$name] = $v;
@@ -276,8 +337,6 @@ $orm = [$by => $order] + ($by !== 'ID' ? ['ID' => $order] : []);
 
 $pageSize = in_array((int) $q('size'), [20, 50, 100], true) ? (int) $q('size') : 20;
 $page = max(1, min(100000, (int) $q('page')));
-[$counted, $countStopped] = Ui::bounded(static fn () => Ui::cappedCount(QueueTable::class, $filter), 0.06);
-[$count, $more] = $countStopped ? [null, true] : $counted;
 [$rows, $listStopped] = Ui::bounded(static fn () => QueueTable::getList([
     'select' => ['ID', 'TYPE', 'STATUS', 'ATTEMPTS', 'MAX_ATTEMPTS', 'RUN_AT', 'CREATED_AT', 'UPDATED_AT', 'DEDUPE_KEY', 'GROUP_KEY', 'LAST_ERROR'],
     'filter' => $filter, 'order' => $orm, 'limit' => $pageSize, 'offset' => ($page - 1) * $pageSize,
@@ -286,6 +345,7 @@ if ($listStopped) {
     $errors[] = Ui::listStoppedText();
     $rows = [];
 }
+[$count, $more] = Ui::countFor(QueueTable::class, $filter, $page, $pageSize, $listStopped ? null : $rows);
 
 $list = new CAdminList($tableId, $sorting);
 $list->AddHeaders([
@@ -309,7 +369,7 @@ foreach ($rows as $r) {
     $row->AddViewField('RUN_AT', $r['STATUS'] === 'pending' ? $e(Ui::time($r['RUN_AT'])) : '—');
     $keys = array_filter([$r['DEDUPE_KEY'] !== null ? 'dedupe: ' . $r['DEDUPE_KEY'] : null, $r['GROUP_KEY'] !== null ? 'group: ' . $r['GROUP_KEY'] : null]);
     $row->AddViewField('KEYS', $e(implode(', ', $keys) ?: '—'));
-    $row->AddViewField('LAST_ERROR', $e(mb_strimwidth(mb_scrub((string) $r['LAST_ERROR'], 'UTF-8'), 0, 90, '…')));
+    $row->AddViewField('LAST_ERROR', $e(mb_strimwidth(mb_scrub(Reason::text((string) $r['LAST_ERROR']), 'UTF-8'), 0, 90, '…')));
     $actions = [['TEXT' => Loc::getMessage('CONDUIT_QUEUE_OPEN'), 'LINK' => $link, 'DEFAULT' => true]];
     if ($canWrite) {
         if ($r['STATUS'] === 'failed') {
@@ -335,6 +395,7 @@ require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/prolog_admin_a
 echo Ui::css();
 echo '<p class="conduit-hint">' . $e(Loc::getMessage('CONDUIT_QUEUE_HINT')) . '</p>';
 $showMessages();
+$showConfirm();
 
 // status cards
 echo '<div class="conduit-cards" id="conduit-queue-counts">';
@@ -400,8 +461,24 @@ echo '<input type="submit" class="adm-btn" id="conduit_queue_find" value="' . $e
 $filterControl->End();
 echo '</form>';
 echo '<p id="conduit-found"><b>' . $e(Ui::foundText($count, $more)) . '</b></p>';
+if ($errorWindow !== null) {
+    echo '<p class="conduit-hint" id="conduit-error-window">' . $e(Loc::getMessage('CONDUIT_QUEUE_ERROR_WINDOW', [
+        '#N#' => number_format(Ui::TEXT_WINDOW, 0, '.', ' '), '#FROM#' => $errorWindow['from'], '#TO#' => $errorWindow['to'],
+    ]));
+    if ($errorWindow['older']) {
+        echo ' <a href="' . $e(Ui::url('queue', ['f_before' => $errorWindow['from']] + $filterParams + ['set_filter' => 'Y'])) . '" id="conduit-error-older">' . $e(Loc::getMessage('CONDUIT_QUEUE_ERROR_OLDER', ['#N#' => number_format(Ui::TEXT_WINDOW, 0, '.', ' ')])) . '</a>';
+    } else {
+        echo ' ' . $e(Loc::getMessage('CONDUIT_QUEUE_ERROR_ALL'));
+    }
+    if ($f['before'] !== null) {
+        $newest = $filterParams;
+        unset($newest['f_before']);
+        echo ' <a href="' . $e(Ui::url('queue', $newest + ['set_filter' => 'Y'])) . '" id="conduit-error-newest">' . $e(Loc::getMessage('CONDUIT_QUEUE_ERROR_NEWEST')) . '</a>';
+    }
+    echo '</p>';
+}
 // The list's group-action form posts conduit_action (the select is named "action" by the list).
 echo '<script>function conduitRowAction(id, act){var f=document.forms["form_' . $tableId . '"];if(!f)return;var c=f.querySelectorAll(\'input[name="ID[]"]\');for(var i=0;i<c.length;i++){c[i].checked=(c[i].value==String(id));}var s=f.querySelector(\'select[name="action"]\');if(s)s.value=act;f.dataset.confirmed="1";f.requestSubmit?f.requestSubmit():f.submit();}'
-    . 'document.addEventListener("submit",function(ev){var f=ev.target;if(f.name!=="form_' . $tableId . '")return;var s=f.querySelector(\'select[name="action"]\');if(!s||!s.value){ev.preventDefault();return;}var n=f.querySelectorAll(\'input[name="ID[]"]:checked\').length;if(n===0){ev.preventDefault();alert(' . json_encode(Loc::getMessage('CONDUIT_QUEUE_NONE_CHECKED'), JSON_UNESCAPED_UNICODE | JSON_HEX_TAG) . ');return;}if(s.value==="delete"&&f.dataset.confirmed!=="1"&&!confirm(' . json_encode(Loc::getMessage('CONDUIT_QUEUE_CONFIRM_DELETE_N'), JSON_UNESCAPED_UNICODE | JSON_HEX_TAG) . '.replace("#N#",n))){ev.preventDefault();return;}var h=document.createElement("input");h.type="hidden";h.name="conduit_action";h.value=s.value;f.appendChild(h);},true);</script>';
+    . 'document.addEventListener("submit",function(ev){var f=ev.target;if(f.name!=="form_' . $tableId . '")return;var s=f.querySelector(\'select[name="action"]\');if(!s||!s.value){ev.preventDefault();return;}var n=f.querySelectorAll(\'input[name="ID[]"]:checked\').length;if(n===0){ev.preventDefault();alert(' . json_encode(Loc::getMessage('CONDUIT_QUEUE_NONE_CHECKED'), JSON_UNESCAPED_UNICODE | JSON_HEX_TAG) . ');return;}if(s.value==="delete"&&f.dataset.confirmed!=="1"&&!confirm(' . json_encode(Loc::getMessage('CONDUIT_QUEUE_CONFIRM_DELETE_N'), JSON_UNESCAPED_UNICODE | JSON_HEX_TAG) . '.replace("#N#",n))){ev.preventDefault();return;}var h=document.createElement("input");h.type="hidden";h.name="conduit_action";h.value=s.value;f.appendChild(h);var c=document.createElement("input");c.type="hidden";c.name="conduit_confirmed";c.value="Y";f.appendChild(c);},true);</script>';
 $list->DisplayList();
 require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/epilog_admin.php';

@@ -119,7 +119,7 @@ foreach ($rows as $r) {
     $row = &$list->AddRow($r['ID'], $r);
     $row->AddViewField('CREATED_AT', $e(Ui::time($r['CREATED_AT'])));
     $row->AddViewField('SOURCE', $e($r['SOURCE']));
-    $row->AddViewField('VERDICT', '<span class="' . ($verdictCss[$r['VERDICT']] ?? '') . '">' . $e($verdictLabel((string) $r['VERDICT'])) . '</span>' . ((string) $r['REASON'] !== '' ? '<br><small>' . $e($reasonText($r['REASON'])) . '</small>' : '') . ((string) $r['MESSAGE'] !== '' ? '<br><small>' . $e($r['MESSAGE']) . '</small>' : ''));
+    $row->AddViewField('VERDICT', '<span class="' . ($verdictCss[$r['VERDICT']] ?? '') . '">' . $e($verdictLabel((string) $r['VERDICT'])) . '</span>' . ((string) $r['REASON'] !== '' ? '<br><small>' . $e($reasonText($r['REASON'])) . '</small>' : '') . ((string) $r['MESSAGE'] !== '' ? ((string) $r['REASON'] !== '' ? '<details class="conduit-original"><summary><small>' . $e(Loc::getMessage('CONDUIT_WH_MESSAGE_ORIGINAL')) . '</small></summary><small>' . $e($r['MESSAGE']) . '</small></details>' : '<br><small>' . $e($r['MESSAGE']) . '</small>') : ''));
     $row->AddViewField('HTTP_STATUS', $e($r['HTTP_STATUS']));
     $row->AddViewField('EVENT', $e(trim(($r['EVENT_TYPE'] ?? '') . ' ' . ($r['EVENT_ID'] !== null ? '#' . $r['EVENT_ID'] : ''))) . '<br><small>' . $e(Loc::getMessage('CONDUIT_WH_BYTES', ['#N#' => number_format((int) $r['BODY_BYTES'], 0, '.', ' ')])) . '</small>');
     $row->AddViewField('JOB_ID', $r['JOB_ID'] ? '<a href="' . $e(Ui::url('queue', ['id' => $r['JOB_ID']])) . '">#' . $e($r['JOB_ID']) . '</a>' : '—');

@@ -15,7 +15,8 @@ use Conduit\Integration\Orm\WorkerTable;
  * - `done` jobs older than queue_retention_days — never younger than the webhook dedupe
  *   window, which needs them to recognise a replay; `failed` jobs (dead letters) stay
  *   until an administrator retries or deletes them;
- * - worker rows without a heartbeat for a day.
+ * - worker rows without a heartbeat for a day;
+ * - the dashboard's rollup rows past their window (per minute: 26 hours, per hour: 8 days).
  *
  * A retention of 0 days keeps that data forever.
  */
@@ -41,10 +42,10 @@ final class Maintenance
         return self::run();
     }
 
-    /** @return array{request_log: int, webhook_events: int, jobs: int, workers: int} rows deleted */
+    /** @return array{request_log: int, webhook_events: int, jobs: int, workers: int, rollups: int} rows deleted */
     public static function run(): array
     {
-        $deleted = ['request_log' => 0, 'webhook_events' => 0, 'jobs' => 0, 'workers' => 0];
+        $deleted = ['request_log' => 0, 'webhook_events' => 0, 'jobs' => 0, 'workers' => 0, 'rollups' => 0];
         $logDays = (int) Settings::get('log_retention_days');
         if ($logDays > 0) {
             $deleted['request_log'] = Services::requestLog()->purge(['older_than_s' => $logDays * 86400]);
@@ -56,6 +57,7 @@ final class Maintenance
             $deleted['jobs'] = Services::queue()->purge(['status' => 'done', 'older_than_s' => $keep]);
         }
         $deleted['workers'] = self::deleteOlder(WorkerTable::getTableName(), 'HEARTBEAT_AT', 86400);
+        $deleted['rollups'] = Admin\Rollup::purge();
         return $deleted;
     }
 

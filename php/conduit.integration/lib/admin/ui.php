@@ -21,6 +21,8 @@ final class Ui
 {
     public const MODULE = 'conduit.integration';
     public const COUNT_CAP = 10000;
+    /** Rows one step of a text "contains" search over the queue reads (newest first; a link goes on to older ones). */
+    public const TEXT_WINDOW = 50000;
     /** Longest text a filter field accepts (longer input is refused, not truncated silently). */
     public const FILTER_MAX = 200;
 
@@ -207,6 +209,27 @@ final class Ui
     }
 
     /**
+     * The "Found" count of a list whose page $page ($size rows) was read as $rows: when the
+     * first page is not full, the rows are all there are and no second query runs (a filter
+     * that matches little would otherwise be read twice); else {@see cappedCount()} within
+     * the statement time limit. $rows null (the list was stopped): not counted.
+     *
+     * @param class-string<\Bitrix\Main\ORM\Data\DataManager> $table
+     * @return array{0: ?int, 1: bool} the count (null: not counted) and whether there are more
+     */
+    public static function countFor(string $table, array $filter, int $page, int $size, ?array $rows): array
+    {
+        if ($rows !== null && $page === 1 && count($rows) < $size) {
+            return [count($rows), false];
+        }
+        if ($rows === null) {
+            return [null, true];
+        }
+        [$counted, $stopped] = self::bounded(static fn () => self::cappedCount($table, $filter), 0.06);
+        return $stopped ? [null, true] : $counted;
+    }
+
+    /**
      * Runs $query with the database's statement time limit set to $seconds (MariaDB
      * max_statement_time; MySQL max_execution_time; PostgreSQL statement_timeout), so a filter no
      * index serves (a text "contains" over a million rows) answers "too slow, narrow it" instead
@@ -278,6 +301,25 @@ final class Ui
             }
         }
         return max(0, $lo - $slack);
+    }
+
+    /**
+     * The id range of one step of a text search: the $window highest ids below $before
+     * (exclusive; null: from the newest row). `older` says whether rows below it remain.
+     *
+     * @param class-string<\Bitrix\Main\ORM\Data\DataManager> $table
+     * @return array{from: int, to: int, older: bool}|null null for an empty table
+     */
+    public static function idWindow(string $table, ?int $before, int $window): ?array
+    {
+        $first = $table::getList(['select' => ['ID'], 'order' => ['ID' => 'ASC'], 'limit' => 1])->fetch();
+        $last = $table::getList(['select' => ['ID'], 'order' => ['ID' => 'DESC'], 'limit' => 1])->fetch();
+        if (!$first || !$last) {
+            return null;
+        }
+        $to = $before !== null ? min((int) $last['ID'], $before - 1) : (int) $last['ID'];
+        $from = max((int) $first['ID'], $to - max(1, $window) + 1);
+        return ['from' => $from, 'to' => max($from, $to), 'older' => $from > (int) $first['ID']];
     }
 
     /** Said when a list query was stopped by {@see bounded()}. */

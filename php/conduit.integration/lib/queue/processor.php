@@ -9,6 +9,7 @@ use Conduit\ConfigException;
 use Conduit\Integration\Deliveries;
 use Conduit\Integration\Exception\PermanentFailureException;
 use Conduit\Integration\Handlers;
+use Conduit\Integration\Reason;
 use Conduit\Integration\JobContext;
 use Conduit\Integration\Module;
 use Conduit\Integration\Services;
@@ -195,7 +196,7 @@ final class Processor
 
     private function failUnroutable(string $type, string $connection, \Throwable $why, int $limit, array &$counts): void
     {
-        $message = self::msg('CONDUIT_PROCESSOR_NO_CONNECTION', ['#TYPE#' => $type, '#NAME#' => $connection, '#REASON#' => $why->getMessage()]);
+        $message = self::reasoned('CONDUIT_PROCESSOR_NO_CONNECTION', ['#TYPE#' => $type, '#NAME#' => $connection, '#REASON#' => $why->getMessage()]);
         try {
             $jobs = $this->queue->claim(min(100, max(1, $limit)), ['types' => [$type]]);
         } catch (QueueException $e) {
@@ -221,7 +222,7 @@ final class Processor
             return;
         }
         if ($handler === null) {
-            $this->finalFail($job, self::msg('CONDUIT_PROCESSOR_NO_HANDLER', ['#TYPE#' => $job->type]), $counts, 'no_handler');
+            $this->finalFail($job, self::reasoned('CONDUIT_PROCESSOR_NO_HANDLER', ['#TYPE#' => $job->type]), $counts, 'no_handler');
             return;
         }
 
@@ -303,7 +304,13 @@ final class Processor
 
     private static function describe(Job $job, \Throwable $e): string
     {
-        return self::msg('CONDUIT_PROCESSOR_JOB_FAILED', ['#ID#' => (string) $job->id, '#TYPE#' => $job->type, '#REASON#' => get_class($e) . ': ' . $e->getMessage()]);
+        return self::reasoned('CONDUIT_PROCESSOR_JOB_FAILED', ['#ID#' => (string) $job->id, '#TYPE#' => $job->type, '#REASON#' => get_class($e) . ': ' . $e->getMessage()]);
+    }
+
+    /** A message to store: its code and parameters first, so a page in another language can show it in its own ({@see Reason}). */
+    private static function reasoned(string $code, array $replace): string
+    {
+        return Reason::encode($code, $replace, self::msg($code, $replace));
     }
 
     private static function msg(string $code, array $replace = []): string

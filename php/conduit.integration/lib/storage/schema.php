@@ -18,7 +18,7 @@ use Conduit\Integration\Services;
 final class Schema
 {
     /** Table names without the prefix, as the extension's migrations create them. */
-    public const TABLES = ['jobs', 'job_groups', 'request_log', 'schema_version', 'webhook_event', 'worker', 'log_rollup', 'log_rollup_h'];
+    public const TABLES = ['jobs', 'job_groups', 'request_log', 'schema_version', 'webhook_event', 'worker', 'log_rollup', 'log_rollup_h', 'queue_rollup', 'queue_rollup_h', 'log_endpoint'];
 
     private function __construct()
     {

@@ -65,4 +65,4 @@ $MESS['CONDUIT_DASH_COL_P95'] = 'p95, ms';
 $MESS['CONDUIT_DASH_NONE_OVERDUE'] = 'none is overdue';
 $MESS['CONDUIT_DASH_FAILED_NONE'] = 'nothing to do';
 $MESS['CONDUIT_DASH_RESULT'] = 'Result: ';
-$MESS['CONDUIT_DASH_ROLLUP_BEHIND'] = 'The charts are catching up with the log: #N# newer requests are not in them yet (each page load adds up to 50 000; reload).';
+$MESS['CONDUIT_DASH_ROLLUP_BEHIND'] = 'The charts are catching up: #N# newer log rows and jobs are not in them yet. The module\'s agent adds them on each run (and each page load adds some); reload in a minute.';

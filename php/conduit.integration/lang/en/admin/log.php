@@ -40,3 +40,7 @@ $MESS['CONDUIT_LOG_FIND'] = 'Find';
 $MESS['CONDUIT_LOG_RESET'] = 'Reset';
 $MESS['CONDUIT_LOG_CSV'] = 'Export to CSV';
 $MESS['CONDUIT_LOG_OPEN'] = 'Open';
+$MESS['CONDUIT_LOG_ENDPOINT_NONE'] = 'No endpoint the log has seen contains "#TEXT#" (letter case is ignored).';
+$MESS['CONDUIT_LOG_ENDPOINT_MATCHED'] = '#N# endpoint(s) contain "#TEXT#" (letter case is ignored): #LIST#. The list shows their requests.';
+$MESS['CONDUIT_LOG_ENDPOINT_MANY'] = 'Very many endpoints contain this text, so the log itself is searched; on a large log the search may stop when it takes too long — add another filter then.';
+$MESS['CONDUIT_LOG_ENDPOINT_CATCHING_UP'] = 'The module is still building its list of endpoints from older records (its agent adds them on each run), so this search reads the log itself and may stop when it takes too long — add another filter then, or try again in a few minutes.';
