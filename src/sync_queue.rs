@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use conduit_http::ErrorKind;
-use conduit_store::delivery::fail_defaults;
+use conduit_delivery::fail_defaults;
 use conduit_store::{FailDefaults, FailOutcome, Job, JobStatus, PushItem, Queue};
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
@@ -113,7 +113,7 @@ pub(crate) fn run_deliveries(
     client: &mut conduit_http::ApiClient,
     options: Option<&ZendHashTable>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
-    use conduit_store::delivery::{run_deliveries as run, RunOptions};
+    use conduit_delivery::{run_deliveries as run, RunOptions};
     let options = array_to_options(options, &[])?;
     let options = RunOptions::from_value(options.as_ref()).map_err(store_error)?;
     client.rebind_after_fork().map_err(|e| PhpException::from(crate::api_client::http_error(&e)))?;
@@ -309,7 +309,7 @@ impl PhpSyncQueue {
                 None => return Err(config_error("SyncQueue::pushRequest(): option \"body\" must be a string (use \"json\" for arrays).")),
             },
         };
-        self.queue.push_request(method, path, json.as_ref(), raw_body).map(|(p, _)| p.id).map_err(store_error)
+        conduit_delivery::push_request(&self.queue, method, path, json.as_ref(), raw_body).map(|(p, _)| p.id).map_err(store_error)
     }
 
     /// Leases up to $limit due jobs. Options: lease_s, types.

@@ -45,7 +45,7 @@ impl Error {
         Self { inner: Box::new(Inner { kind, transient: false, message: message.into(), source: None }) }
     }
 
-    pub(crate) fn config(message: impl Into<String>) -> Self {
+    pub fn config(message: impl Into<String>) -> Self {
         Self::new(Kind::Config, message)
     }
 
@@ -57,13 +57,13 @@ impl Error {
         Self::new(Kind::Conflict, message)
     }
 
-    pub(crate) fn corrupt(message: impl Into<String>) -> Self {
+    pub fn corrupt(message: impl Into<String>) -> Self {
         Self::new(Kind::Corrupt, message)
     }
 
     /// A driver error; `context` says what we were doing ("claim jobs"), the driver's
     /// message follows it, and a missing table gets a hint to run `migrate()`.
-    pub(crate) fn database(context: &str, source: impl StdError + Send + Sync + 'static) -> Self {
+    pub fn database(context: &str, source: impl StdError + Send + Sync + 'static) -> Self {
         let reason = source.to_string();
         let hint = if looks_like_missing_table(&reason) {
             " (the schema is missing or outdated: run $store->migrate())"
@@ -88,7 +88,7 @@ impl Error {
     }
 
     /// A database-side failure without a driver error object (a timeout we measured).
-    pub(crate) fn database_msg(message: impl Into<String>) -> Self {
+    pub fn database_msg(message: impl Into<String>) -> Self {
         Self::new(Kind::Database, message)
     }
 

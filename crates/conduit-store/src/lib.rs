@@ -7,7 +7,8 @@
 //! - [`backend`]: every SQL statement (one module per engine); [`migrations`]: the
 //!   versioned schema;
 //! - [`queue`]: jobs, leases, backoff, filters and stats (`Conduit\SyncQueue`);
-//! - [`delivery`]: HTTP delivery jobs (`pushRequest`);
+//! - [`delivery`]: the payload of HTTP delivery jobs (`pushRequest`); the runner
+//!   that sends them is crate conduit-delivery;
 //! - [`request_log`]: the background writer and the read API (`Conduit\RequestLog`);
 //! - [`error`]: the one error type.
 
@@ -17,7 +18,7 @@ pub mod delivery;
 pub mod dsn;
 pub mod error;
 pub mod migrations;
-pub(crate) mod options;
+pub mod options;
 pub mod process;
 pub mod queue;
 pub mod request_log;

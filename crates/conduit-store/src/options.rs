@@ -8,13 +8,13 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 
 /// Reads one options array for one call (`what`, e.g. `"SyncQueue::push()"`).
-pub(crate) struct OptionReader<'a> {
+pub struct OptionReader<'a> {
     what: &'static str,
     map: Option<&'a Map<String, Value>>,
 }
 
 /// Shows a value in an error message: JSON, cut to 80 characters.
-pub(crate) fn quote(value: &Value) -> String {
+pub fn quote(value: &Value) -> String {
     let text = match value {
         Value::String(s) => format!("\"{s}\""),
         other => other.to_string(),
@@ -29,7 +29,7 @@ pub(crate) fn quote(value: &Value) -> String {
 
 impl<'a> OptionReader<'a> {
     /// Accepts `null`, an empty list, or an object whose keys are all in `allowed`.
-    pub(crate) fn new(what: &'static str, options: Option<&'a Value>, allowed: &[&str]) -> Result<Self> {
+    pub fn new(what: &'static str, options: Option<&'a Value>, allowed: &[&str]) -> Result<Self> {
         let map = match options {
             None | Some(Value::Null) => None,
             Some(Value::Array(items)) if items.is_empty() => None,
@@ -57,7 +57,7 @@ impl<'a> OptionReader<'a> {
         self.map.and_then(|m| m.get(key)).filter(|v| !v.is_null())
     }
 
-    pub(crate) fn has(&self, key: &str) -> bool {
+    pub fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
@@ -66,7 +66,7 @@ impl<'a> OptionReader<'a> {
     }
 
     /// A finite number within `[min, max]`.
-    pub(crate) fn number(&self, key: &str, min: f64, max: f64, expected: &str) -> Result<Option<f64>> {
+    pub fn number(&self, key: &str, min: f64, max: f64, expected: &str) -> Result<Option<f64>> {
         let Some(value) = self.get(key) else { return Ok(None) };
         match value.as_f64() {
             Some(n) if n.is_finite() && n >= min && n <= max => Ok(Some(n)),
@@ -75,7 +75,7 @@ impl<'a> OptionReader<'a> {
     }
 
     /// An integer within `[min, max]` (a float with no fraction is accepted).
-    pub(crate) fn integer(&self, key: &str, min: i64, max: i64, expected: &str) -> Result<Option<i64>> {
+    pub fn integer(&self, key: &str, min: i64, max: i64, expected: &str) -> Result<Option<i64>> {
         let Some(value) = self.get(key) else { return Ok(None) };
         let n = value.as_i64().or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64));
         match n {
@@ -84,13 +84,13 @@ impl<'a> OptionReader<'a> {
         }
     }
 
-    pub(crate) fn boolean(&self, key: &str) -> Result<Option<bool>> {
+    pub fn boolean(&self, key: &str) -> Result<Option<bool>> {
         let Some(value) = self.get(key) else { return Ok(None) };
         value.as_bool().map(Some).ok_or_else(|| self.bad(key, "true or false", value))
     }
 
     /// A non-empty string of at most `max_len` bytes.
-    pub(crate) fn string(&self, key: &str, max_len: usize) -> Result<Option<String>> {
+    pub fn string(&self, key: &str, max_len: usize) -> Result<Option<String>> {
         let Some(value) = self.get(key) else { return Ok(None) };
         match value {
             Value::String(s) if !s.is_empty() && s.len() <= max_len => Ok(Some(s.clone())),
@@ -100,7 +100,7 @@ impl<'a> OptionReader<'a> {
     }
 
     /// A string or a list of strings.
-    pub(crate) fn string_list(&self, key: &str, max_len: usize) -> Result<Option<Vec<String>>> {
+    pub fn string_list(&self, key: &str, max_len: usize) -> Result<Option<Vec<String>>> {
         let Some(value) = self.get(key) else { return Ok(None) };
         let expected = format!("a string or a list of non-empty strings of at most {max_len} bytes");
         let items: Vec<&Value> = match value {
@@ -119,18 +119,18 @@ impl<'a> OptionReader<'a> {
     }
 
     /// The raw value, for options with their own structure.
-    pub(crate) fn raw(&self, key: &str) -> Option<&'a Value> {
+    pub fn raw(&self, key: &str) -> Option<&'a Value> {
         self.get(key)
     }
 
-    pub(crate) fn what(&self) -> &'static str {
+    pub fn what(&self) -> &'static str {
         self.what
     }
 }
 
 /// Seconds (float) to whole milliseconds, rounding up so "0.0001 s" is never 0 ms
 /// when the caller meant "a little".
-pub(crate) fn secs_to_ms(seconds: f64) -> i64 {
+pub fn secs_to_ms(seconds: f64) -> i64 {
     (seconds * 1000.0).ceil() as i64
 }
 

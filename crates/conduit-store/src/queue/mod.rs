@@ -283,11 +283,20 @@ impl Queue {
     }
 
     /// Adds an HTTP delivery job (type [`DELIVERY_JOB_TYPE`]). `options` mixes request
-    /// keys (query, headers, json, form, body, timeout, idempotency_key) and push keys.
+    /// keys (query, headers, json, form, body, timeout, idempotency_key) and push keys;
+    /// `build_spec` turns the method, path, request keys and raw body into the payload
+    /// (conduit-delivery passes the HTTP client's parser, so this crate needs no HTTP).
     ///
     /// # Errors
     /// `Config` for a bad request or option; `Database` when the store fails.
-    pub fn push_request(&self, method: &str, path: &str, options: Option<&Value>, raw_body: Option<Vec<u8>>) -> Result<(Pushed, DeliverySpec)> {
+    pub fn push_request(
+        &self,
+        method: &str,
+        path: &str,
+        options: Option<&Value>,
+        raw_body: Option<Vec<u8>>,
+        build_spec: impl FnOnce(&str, &str, &Value, Option<Vec<u8>>) -> Result<DeliverySpec>,
+    ) -> Result<(Pushed, DeliverySpec)> {
         let mut request = serde_json::Map::new();
         let mut push = serde_json::Map::new();
         match options {
@@ -316,7 +325,7 @@ impl Queue {
                 )))
             }
         }
-        let spec = DeliverySpec::from_options(method, path, &Value::Object(request), raw_body)?;
+        let spec = build_spec(method, path, &Value::Object(request), raw_body)?;
         let now = now_ms();
         let push = Value::Object(push);
         let job = self.resolve("SyncQueue::pushRequest()", DELIVERY_JOB_TYPE, spec.to_payload(), Some(&push), now)?;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use conduit_http::{ApiClient, ClientConfig};
-use conduit_store::delivery::{run_deliveries, RunOptions};
+use conduit_delivery::{push_request, run_deliveries, RunOptions};
 use conduit_store::{JobStatus, Queue, RequestLog, Store, StoreOptions};
 use serde_json::{json, Value};
 
@@ -86,7 +86,7 @@ fn client(mock: &Mock, options: Value, store: &Store) -> ApiClient {
     client
 }
 
-fn run(queue: &Queue, client: &ApiClient) -> conduit_store::delivery::DeliverySummary {
+fn run(queue: &Queue, client: &ApiClient) -> conduit_delivery::DeliverySummary {
     run_deliveries(queue, client, &RunOptions::from_value(Some(&json!({"concurrency": 8}))).unwrap()).unwrap()
 }
 
@@ -98,14 +98,14 @@ fn deliveries_are_acked_retried_or_dead_lettered_with_one_key_per_job() {
     // The client retries nothing itself here, so every redelivery is the queue's.
     let client = client(&mock, json!({"retry": {"max_attempts": 1}}), &store);
 
-    let ok: Vec<i64> = (0..10).map(|i| queue.push_request("POST", &format!("/d/ok/{i}"), Some(&json!({"json": {"i": i}})), None).unwrap().0.id).collect();
+    let ok: Vec<i64> = (0..10).map(|i| push_request(&queue, "POST", &format!("/d/ok/{i}"), Some(&json!({"json": {"i": i}})), None).unwrap().0.id).collect();
     mock.script("/d/flaky", json!([{"status": 503}, {"status": 502}, {"status": 201}]));
-    let flaky = queue.push_request("PUT", "/d/flaky", Some(&json!({"idempotency_key": "order-7"})), None).unwrap().0.id;
+    let flaky = push_request(&queue, "PUT", "/d/flaky", Some(&json!({"idempotency_key": "order-7"})), None).unwrap().0.id;
     mock.script("/d/reset", json!([{"fault": "reset_before_headers"}, {"status": 200}]));
-    let reset = queue.push_request("POST", "/d/reset", None, None).unwrap().0.id;
+    let reset = push_request(&queue, "POST", "/d/reset", None, None).unwrap().0.id;
     mock.script("/d/busy", json!([{"status": 429, "headers": {"Retry-After": "120"}}]));
-    let busy = queue.push_request("POST", "/d/busy", None, None).unwrap().0.id;
-    let rejected = queue.push_request("POST", "/d/rejected", Some(&json!({"query": {"mock_status": "422"}})), None).unwrap().0.id;
+    let busy = push_request(&queue, "POST", "/d/busy", None, None).unwrap().0.id;
+    let rejected = push_request(&queue, "POST", "/d/rejected", Some(&json!({"query": {"mock_status": "422"}})), None).unwrap().0.id;
 
     // Backoff 0: failed jobs are due again at once, so the same run redelivers them
     // (flaky: 503, 502, 201; reset: RST, 200) until only the 429 (Retry-After 120 s) waits.
@@ -152,7 +152,7 @@ fn an_open_circuit_releases_jobs_without_spending_attempts() {
         &store,
     );
     let ids: Vec<i64> = (0..40)
-        .map(|i| queue.push_request("GET", &format!("/c/{i}"), Some(&json!({"query": {"mock_status": "500"}})), None).unwrap().0.id)
+        .map(|i| push_request(&queue, "GET", &format!("/c/{i}"), Some(&json!({"query": {"mock_status": "500"}})), None).unwrap().0.id)
         .collect();
     let summary = run_deliveries(&queue, &client, &RunOptions::from_value(Some(&json!({"concurrency": 1}))).unwrap()).unwrap();
     assert!(summary.retried >= 4, "{summary:?}");
