@@ -146,6 +146,13 @@ test('request log: filter, sort, open a detail view, CSV', async () => {
   for (const s of statuses) assert.match(s.trim(), /^5\d\d$/);
   await page.goto(BASE + A + 'conduit_integration_log.php?lang=en&set_filter=Y&f_endpoint=stock');
   assert.equal(await page.locator('#conduit_request_log tbody tr').count(), 1);
+  assert.match(await page.textContent('#conduit-endpoint-note'), /1 endpoint\(s\) contain "stock" \(letter case is ignored\): \/stock\/7/);
+  await page.goto(BASE + A + 'conduit_integration_log.php?lang=en&set_filter=Y&f_endpoint=STOCK');
+  assert.equal(await page.locator('#conduit_request_log tbody tr').count(), 1, 'letter case is ignored, as before');
+  await shot(page, 'log-endpoint-filter');
+  await page.goto(BASE + A + 'conduit_integration_log.php?lang=en&set_filter=Y&f_endpoint=nowhere-at-all');
+  assert.match(await page.textContent('#conduit-found'), /Found: 0/);
+  assert.match(await page.textContent('#conduit-endpoint-note'), /No endpoint the log has seen contains "nowhere-at-all"/);
   await page.goto(BASE + A + 'conduit_integration_log.php?lang=en&set_filter=Y&f_status_class=error');
   assert.match(await page.textContent('#conduit_request_log tbody'), /no answer/);
   // sorting by duration (ascending) orders the column
@@ -261,7 +268,7 @@ test('without JavaScript: group actions post as a plain form; errors show in the
   assert.match(await page.textContent('body'), /Choose an action for the checked jobs/);
   // the error-text search says which jobs it searched and offers the older ones
   await open(page, 'conduit_integration_queue.php?lang=en&set_filter=Y&f_error=no%20handler');
-  assert.match(await page.textContent('#conduit-error-window'), /searched exactly .* in steps of 50 000 jobs/);
+  assert.match(await page.textContent('#conduit-error-window'), /searched exactly .* in steps of 25 000 jobs/);
   assert.ok(await page.locator('#conduit_queue tbody tr').count() >= 1);
   await open(page, 'conduit_integration_queue.php?lang=en&set_filter=Y&f_error=NO%20HANDLER');
   assert.match(await page.textContent('#conduit-found'), /Found: 0/, 'letter case counts in the error search');

@@ -22,7 +22,7 @@ final class Ui
     public const MODULE = 'conduit.integration';
     public const COUNT_CAP = 10000;
     /** Rows one step of a text "contains" search over the queue reads (newest first; a link goes on to older ones). */
-    public const TEXT_WINDOW = 50000;
+    public const TEXT_WINDOW = 25000;
     /** Longest text a filter field accepts (longer input is refused, not truncated silently). */
     public const FILTER_MAX = 200;
 
@@ -200,11 +200,10 @@ final class Ui
             }
             return [$cap, true];
         }
-        $n = 0;
-        $result = $table::getList(['select' => ['ID'], 'filter' => $filter, 'order' => ['ID' => 'DESC'], 'limit' => $cap + 1]);
-        while ($result->fetch()) {
-            $n++;
-        }
+        // counted in the database (one row back, not $cap rows through PHP), in no particular
+        // order, so the narrowest index that serves the filter can answer it
+        $inner = $table::query()->setSelect(['ID'])->setFilter($filter)->setLimit($cap + 1)->getQuery();
+        $n = (int) $table::getEntity()->getConnection()->queryScalar('SELECT COUNT(*) FROM (' . $inner . ') conduit_capped');
         return [min($n, $cap), $n > $cap];
     }
 
@@ -435,7 +434,7 @@ final class Ui
 .conduit-card b{display:block;font-size:20px;margin:4px 0}
 .conduit-card small{color:#555}
 .conduit-ok{border-left:5px solid #3c9a3c}.conduit-warn{border-left:5px solid #e0a000}.conduit-bad{border-left:5px solid #d03030}.conduit-none{border-left:5px solid #aaa}
-.conduit-pre{white-space:pre-wrap;word-break:break-all;max-height:420px;overflow:auto;background:#f7f7f7;border:1px solid #ddd;padding:8px;font:12px/1.4 monospace;margin:4px 0}
+.conduit-pre{white-space:pre-wrap;overflow-wrap:anywhere;max-height:420px;overflow:auto;background:#f7f7f7;border:1px solid #ddd;padding:8px;font:12px/1.4 monospace;margin:4px 0}
 .conduit-kv td{padding:3px 10px 3px 0;vertical-align:top}
 .conduit-filter td{padding:3px 8px 3px 0}
 .conduit-hint{color:#555;margin:6px 0 12px;max-width:900px;text-align:left}
@@ -443,7 +442,7 @@ final class Ui
 .conduit-status-2{color:#2a7a2a}.conduit-status-3{color:#2a5a9a}.conduit-status-4{color:#b06000}.conduit-status-5,.conduit-status-e{color:#c02020;font-weight:bold}
 .conduit-chart{margin:0 12px 12px 0;display:inline-block;vertical-align:top;border:1px solid #e0e0e0;background:#fff;padding:6px}
 .conduit-chart h3{margin:0 0 4px;font-size:13px}
-.conduit-actions form{display:inline}
+.conduit-actions form,.conduit-inline{display:inline-block;margin:0 6px 4px 0}
 .conduit-nav a,.conduit-nav span{margin-right:4px}
 </style>';
     }

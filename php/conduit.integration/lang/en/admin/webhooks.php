@@ -38,4 +38,4 @@ $MESS['CONDUIT_WH_F_TO'] = 'to';
 $MESS['CONDUIT_WH_ANY'] = '(any)';
 $MESS['CONDUIT_WH_FIND'] = 'Find';
 $MESS['CONDUIT_WH_RESET'] = 'Reset';
-$MESS['CONDUIT_WH_MESSAGE_ORIGINAL'] = 'details (as stored, in the language of the process that received it)';
+$MESS['CONDUIT_WH_MESSAGE_ORIGINAL'] = 'stored message';

@@ -38,4 +38,4 @@ $MESS['CONDUIT_WH_F_TO'] = 'по';
 $MESS['CONDUIT_WH_ANY'] = '(любой)';
 $MESS['CONDUIT_WH_FIND'] = 'Найти';
 $MESS['CONDUIT_WH_RESET'] = 'Сбросить';
-$MESS['CONDUIT_WH_MESSAGE_ORIGINAL'] = 'подробности (как сохранено, на языке процесса, который принял запрос)';
+$MESS['CONDUIT_WH_MESSAGE_ORIGINAL'] = 'сохранённое сообщение';
