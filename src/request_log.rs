@@ -1,6 +1,6 @@
 //! `Conduit\RequestLog`: argument conversion over `conduit_store::RequestLog`.
 
-use conduit_store::request_log::manual::row_from_entry;
+use conduit_delivery::manual_record::row_from_entry;
 use conduit_store::{LogEntry, RequestLog, WriterStats};
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;

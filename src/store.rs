@@ -76,13 +76,13 @@ impl Drop for PhpStore {
 /// The request-log sink of `value` when it is a `Conduit\Store` (the ApiClient
 /// `log` option); `None` for anything else.
 pub fn attempt_sink_of(value: &Zval) -> Option<Arc<dyn AttemptSink>> {
-    <&PhpStore as FromZval>::from_zval(value).map(|php| php.store.attempt_sink())
+    <&PhpStore as FromZval>::from_zval(value).map(|php| conduit_delivery::attempt_sink(&php.store))
 }
 
 /// `Some(backend)` when `value` is a `Conduit\Store`: the shared state of an
 /// ApiClient's `rate_limit`/`circuit_breaker` with scope `"store"`.
 pub fn shared_limits_of(value: &Zval) -> Option<Arc<dyn conduit_http::shared::SharedLimitBackend>> {
-    <&PhpStore as FromZval>::from_zval(value).map(|php| php.store.shared_limits())
+    <&PhpStore as FromZval>::from_zval(value).map(|php| conduit_delivery::shared_limits(&php.store))
 }
 
 #[php_impl]

@@ -82,7 +82,7 @@ fn store() -> (tempfile::TempDir, Store) {
 fn client(mock: &Mock, options: Value, store: &Store) -> ApiClient {
     let config = ClientConfig::from_options(&format!("http://{}", mock.addr), &options).unwrap();
     let mut client = ApiClient::new(config).unwrap();
-    client.add_sink(store.attempt_sink());
+    client.add_sink(conduit_delivery::attempt_sink(store));
     client
 }
 

@@ -21,6 +21,7 @@ pub mod migrations;
 pub mod options;
 pub mod process;
 pub mod queue;
+pub mod redact;
 pub mod request_log;
 pub mod shared_limits;
 pub mod store;

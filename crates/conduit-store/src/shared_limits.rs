@@ -1,75 +1,49 @@
-//! `Conduit\Store` as the backend of `rate_limit.scope`/`circuit_breaker.scope`
-//! `"store"`: conduit-http's [`SharedLimitBackend`] over the `{prefix}shared_limits`
-//! table (migration 4), so every web node shares one budget and one breaker.
+//! The `{prefix}shared_limits` table (migration 4) as plain operations: a GCRA
+//! booking per rate-limit key and a breaker's open-until instant per key. The
+//! adapter that makes them conduit-http's `SharedLimitBackend` (rate_limit.scope /
+//! circuit_breaker.scope `"store"`, so every web node shares one budget and one
+//! breaker) is conduit-delivery's; this crate knows no HTTP.
 //!
-//! Failures are returned as messages; conduit-http then falls back to the
-//! process-local limiter/breaker with one logged warning (fail-open: a database
-//! outage must not take the site down — the API's own limit still applies).
+//! Keys are the caller's, at most [`MAX_KEY_CHARS`] long (the column is
+//! VARCHAR(191)); longer ones are the caller's to hash.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use conduit_http::shared::{key_hash, SharedLimitBackend};
-
+use crate::error::Result;
 use crate::store::Store;
 
-/// Keys longer than the column (VARCHAR(191)) are replaced by their hash.
-fn column_key(key: &str) -> std::borrow::Cow<'_, str> {
-    if key.len() <= 180 {
-        key.into()
-    } else {
-        format!("h:{:016x}", key_hash(key)).into()
-    }
-}
-
-fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-struct StoreLimits {
-    store: Store,
-}
-
-impl SharedLimitBackend for StoreLimits {
-    fn gcra_acquire(&self, key: &str, emission_ns: u64, tolerance_ns: u64, now_ns: u64) -> Result<Duration, String> {
-        let new_tat = self
-            .store
-            .backend()
-            .and_then(|b| b.limit_book(&column_key(key), to_i64(emission_ns), to_i64(now_ns)))
-            .map_err(|e| e.to_string())?;
-        // The booked instant is new_tat - emission; it may go tolerance earlier.
-        let booked = u64::try_from(new_tat).unwrap_or(0).saturating_sub(emission_ns);
-        Ok(Duration::from_nanos(booked.saturating_sub(tolerance_ns).saturating_sub(now_ns)))
-    }
-
-    fn breaker_get(&self, key: &str) -> Result<u64, String> {
-        let v = self.store.backend().and_then(|b| b.limit_open_until(&column_key(key))).map_err(|e| e.to_string())?;
-        Ok(u64::try_from(v).unwrap_or(0))
-    }
-
-    fn breaker_compare_set(&self, key: &str, expected: u64, new: u64) -> Result<bool, String> {
-        self.store
-            .backend()
-            .and_then(|b| b.limit_compare_set(&column_key(key), to_i64(expected), to_i64(new)))
-            .map_err(|e| e.to_string())
-    }
-
-    fn breaker_set(&self, key: &str, open_until: u64) -> Result<(), String> {
-        self.store
-            .backend()
-            .and_then(|b| b.limit_set_open_until(&column_key(key), to_i64(open_until)))
-            .map_err(|e| e.to_string())
-    }
-
-    fn describe(&self) -> String {
-        format!("store {}", self.store.display_dsn())
-    }
-}
+/// The longest key stored as it is.
+pub const MAX_KEY_CHARS: usize = 180;
 
 impl Store {
-    /// This store as the shared backend of an ApiClient's `rate_limit`/`circuit_breaker`
-    /// with scope `"store"` (needs migration 4: `migrate()`).
-    pub fn shared_limits(&self) -> Arc<dyn SharedLimitBackend> {
-        Arc::new(StoreLimits { store: self.clone() })
+    /// Books one emission of `emission` ns on `key`'s GCRA at `now` (ns): returns the
+    /// new theoretical arrival time (ns).
+    ///
+    /// # Errors
+    /// `Database` when the statement fails (or migration 4 is missing).
+    pub fn limit_book(&self, key: &str, emission_ns: i64, now_ns: i64) -> Result<i64> {
+        self.backend()?.limit_book(key, emission_ns, now_ns)
+    }
+
+    /// The instant (ns) until which `key`'s breaker is open; 0 when it is closed.
+    ///
+    /// # Errors
+    /// `Database` when the statement fails.
+    pub fn limit_open_until(&self, key: &str) -> Result<i64> {
+        self.backend()?.limit_open_until(key)
+    }
+
+    /// Sets `key`'s open-until to `new` if it is still `expected`; says whether it was.
+    ///
+    /// # Errors
+    /// `Database` when the statement fails.
+    pub fn limit_compare_set(&self, key: &str, expected: i64, new: i64) -> Result<bool> {
+        self.backend()?.limit_compare_set(key, expected, new)
+    }
+
+    /// Sets `key`'s open-until.
+    ///
+    /// # Errors
+    /// `Database` when the statement fails.
+    pub fn limit_set_open_until(&self, key: &str, open_until: i64) -> Result<()> {
+        self.backend()?.limit_set_open_until(key, open_until)
     }
 }

@@ -1,17 +1,16 @@
 //! The request log: one row per HTTP attempt, written by a background writer
 //! ([`writer`]) and read back by admin pages through [`RequestLog`].
 //!
-//! Records reach the table already redacted and truncated by the HTTP client (see
-//! `conduit_http::record`); this module only bounds what the columns hold. Reads
-//! are plain SQL in the backends; percentiles are computed here from the samples.
+//! Records reach the table already redacted and truncated by the HTTP client (the
+//! adapter from its attempt records is conduit-delivery's `log`); this module only
+//! bounds what the columns hold ([`LogRow::bounded`]). Reads are plain SQL in the
+//! backends; percentiles are computed here from the samples.
 
-pub mod manual;
 pub mod writer;
 
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use conduit_http::AttemptRecord;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -82,7 +81,7 @@ pub const HEADERS_DROPPED_NOTE: &str = "Conduit-Headers-Dropped";
 /// always valid JSON. Whole entries that do not fit are dropped (never cut in the
 /// middle, which would leave text that reads back as no headers at all), and a last
 /// `[HEADERS_DROPPED_NOTE, "…"]` entry says how many.
-fn headers_json(headers: &[(String, String)]) -> String {
+pub fn headers_json(headers: &[(String, String)]) -> String {
     headers_json_within(headers, MAX_BODY_BYTES)
 }
 
@@ -117,29 +116,31 @@ fn headers_json_within(headers: &[(String, String)], max: usize) -> String {
     out
 }
 
-pub(crate) fn ms_since_epoch(t: SystemTime) -> i64 {
+pub fn ms_since_epoch(t: SystemTime) -> i64 {
     t.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 impl LogRow {
-    /// Builds a row from the client's (already redacted) attempt record.
-    pub fn from_attempt(record: AttemptRecord) -> Self {
+    /// The row cut to what its columns hold, whoever built it (the HTTP client's
+    /// attempt records arrive through conduit-delivery). Header fields are expected
+    /// from [`headers_json`], which already keeps them within their column.
+    pub fn bounded(self) -> Self {
         Self {
-            created_at: ms_since_epoch(record.started_at),
-            method: clip_chars(&record.method, MAX_METHOD),
-            url: clip_chars(&record.url, MAX_URL),
-            endpoint: clip_chars(&record.endpoint, MAX_ENDPOINT),
-            status: record.status.map(i64::from),
-            duration_ms: if record.duration_ms.is_finite() { record.duration_ms.max(0.0) } else { 0.0 },
-            attempt: i64::from(record.attempt),
-            correlation_id: clip_chars(&record.correlation_id, MAX_CORRELATION),
-            job_id: record.job_id,
-            error_class: record.error_class.map(|c| clip_chars(&c, MAX_ERROR_CLASS)),
-            error_message: record.error_message.map(|m| clip_chars(&m, MAX_ERROR_MESSAGE)),
-            request_headers: headers_json(&record.request_headers),
-            request_body: clip_bytes(&record.request_body, MAX_BODY_BYTES),
-            response_headers: headers_json(&record.response_headers),
-            response_body: clip_bytes(&record.response_body, MAX_BODY_BYTES),
+            created_at: self.created_at,
+            method: clip_chars(&self.method, MAX_METHOD),
+            url: clip_chars(&self.url, MAX_URL),
+            endpoint: clip_chars(&self.endpoint, MAX_ENDPOINT),
+            status: self.status,
+            duration_ms: if self.duration_ms.is_finite() { self.duration_ms.max(0.0) } else { 0.0 },
+            attempt: self.attempt,
+            correlation_id: clip_chars(&self.correlation_id, MAX_CORRELATION),
+            job_id: self.job_id,
+            error_class: self.error_class.map(|c| clip_chars(&c, MAX_ERROR_CLASS)),
+            error_message: self.error_message.map(|m| clip_chars(&m, MAX_ERROR_MESSAGE)),
+            request_headers: self.request_headers,
+            request_body: clip_bytes(&self.request_body, MAX_BODY_BYTES),
+            response_headers: self.response_headers,
+            response_body: clip_bytes(&self.response_body, MAX_BODY_BYTES),
         }
     }
 }
@@ -508,24 +509,24 @@ mod tests {
 
     #[test]
     fn rows_are_bounded_to_the_columns() {
-        let record = AttemptRecord {
-            started_at: UNIX_EPOCH + std::time::Duration::from_millis(1_700_000_000_123),
+        let raw = LogRow {
+            created_at: ms_since_epoch(UNIX_EPOCH + std::time::Duration::from_millis(1_700_000_000_123)),
             method: "POST".into(),
             url: "https://x/".into(),
             endpoint: "é".repeat(2000),
-            request_headers: vec![("Accept".into(), "application/json".into())],
-            request_body: String::new(),
             status: None,
-            response_headers: vec![],
-            response_body: String::new(),
             duration_ms: f64::NAN,
             attempt: 2,
-            error_class: Some("TransportException".into()),
-            error_message: Some("connection reset".into()),
             correlation_id: "c".repeat(100),
             job_id: Some(7),
+            error_class: Some("TransportException".into()),
+            error_message: Some("connection reset".into()),
+            request_headers: headers_json(&[("Accept".into(), "application/json".into())]),
+            request_body: String::new(),
+            response_headers: headers_json(&[]),
+            response_body: String::new(),
         };
-        let row = LogRow::from_attempt(record);
+        let row = raw.bounded();
         assert_eq!(row.created_at, 1_700_000_000_123);
         assert_eq!(row.endpoint.chars().count(), MAX_ENDPOINT);
         assert_eq!(row.correlation_id.len(), MAX_CORRELATION);

@@ -6,11 +6,11 @@
 use conduit_http::config::DEFAULT_LOG_BODY_BYTES;
 use conduit_http::redact::{Redactor, DEFAULT_REDACT_FIELDS};
 use conduit_http::AttemptRecord;
+use conduit_store::options::{quote, OptionReader};
+use conduit_store::{Error, LogRow, Result};
 use serde_json::Value;
 
-use crate::error::{Error, Result};
-use crate::options::{quote, OptionReader};
-use crate::request_log::LogRow;
+use crate::log::row_from_attempt;
 
 /// Keys of the `$entry` array.
 pub const RECORD_ENTRY_KEYS: &[&str] = &[
@@ -130,7 +130,7 @@ pub fn row_from_entry(
         correlation_id: e.string("correlation_id", 64)?.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string()),
         job_id: e.integer("job_id", 1, i64::MAX, "a job id")?,
     };
-    Ok(LogRow::from_attempt(record))
+    Ok(row_from_attempt(record))
 }
 
 #[cfg(test)]
