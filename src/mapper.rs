@@ -10,7 +10,7 @@
 //! reported as a `MappingException` with reason `invalid_utf8` and the input path,
 //! never converted lossily.
 
-use conduit_mapper::stream::{RecordStream, StreamFormat};
+use conduit_mapper::stream::{Node, RecordStream, StreamFormat};
 use conduit_mapper::{AnyRecord, CallOut, CallOutError, MapError, Mapper, MappingError, Path};
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
@@ -137,17 +137,37 @@ impl MappedList {
         Self { out: ZendHashTable::with_capacity(u32::try_from(capacity).unwrap_or(u32::MAX)), failed: Vec::new(), seen: 0 }
     }
 
+    /// A stream record, mapped straight into a PHP array.
+    fn add_node(&mut self, mapper: &PhpMapper, record: &Node<'_>) -> Result<(), Failure> {
+        let key = Key::Int(i64::try_from(self.seen).unwrap_or(i64::MAX));
+        self.seen = self.seen.saturating_add(1);
+        let result = if matches!(record, Node::Object(_)) {
+            mapper.run_into(record)
+        } else {
+            Err(Failure::Invalid(vec![MappingError::new("", "invalid_type", "is not an object", Some(&record.to_value()))]))
+        };
+        match result {
+            Ok(v) if self.failed.is_empty() => {
+                let _ = self.out.push(v);
+            }
+            Ok(_) => {}
+            Err(Failure::Invalid(errors)) => self.failed.push((Some(key), errors)),
+            Err(Failure::Aborted) => return Err(Failure::Aborted),
+        }
+        Ok(())
+    }
+
     fn add(&mut self, mapper: &PhpMapper, record: &Value) -> PhpResult<()> {
         let key = Key::Int(i64::try_from(self.seen).unwrap_or(i64::MAX));
         self.seen = self.seen.saturating_add(1);
         let result = if record.is_object() {
-            mapper.run(record)
+            mapper.run_into(record)
         } else {
             Err(Failure::Invalid(vec![MappingError::new("", "invalid_type", "is not an object", Some(record))]))
         };
         match result {
             Ok(v) if self.failed.is_empty() => {
-                let _ = self.out.push(json_to_zval(&v));
+                let _ = self.out.push(v);
             }
             Ok(_) => {}
             Err(Failure::Invalid(errors)) => self.failed.push((Some(key), errors)),
@@ -170,18 +190,25 @@ impl PhpMapper {
     fn map_stream(&self, mut stream: RecordStream, selector: &str) -> PhpResult<ArrayReturn> {
         let mut out = MappedList::new(0);
         loop {
-            let batch = stream.next_batch(1000).map_err(|e| {
+            let mut aborted = false;
+            let read = stream.next_batch_with(1000, &mut |_, node| {
+                if out.add_node(self, node).is_err() {
+                    aborted = true;
+                }
+                !aborted
+            });
+            if aborted {
+                return Err(aborted_exception());
+            }
+            let read = read.map_err(|e| {
                 let (path, record) = if e.reason == "not_found" { (selector.to_string(), None) } else { (String::new(), Some(Key::Int(i64::try_from(e.record).unwrap_or(i64::MAX)))) };
                 let reason = if e.reason == "not_found" { "not_found" } else { "invalid_json" };
                 let message = if e.reason == "not_found" { "selects nothing in the document".to_string() } else { e.message.clone() };
                 let total = usize::try_from(e.record.saturating_add(1)).unwrap_or(usize::MAX);
                 mapping_exception(&[(record, vec![MappingError::with_quoted(path, reason, message, None)])], total)
             })?;
-            if batch.is_empty() {
+            if read == 0 {
                 return out.finish();
-            }
-            for record in &batch {
-                out.add(self, record)?;
             }
         }
     }
@@ -234,8 +261,11 @@ impl CallOut for PhpCallOut<'_> {
 
     fn call_with(&mut self, callback: usize, value: &Value, record: &dyn AnyRecord) -> Result<Value, CallOutError> {
         // A PHP record goes to the callback as it is (no copy).
-        match record.as_any().and_then(|r| r.downcast_ref::<PhpValue>()) {
-            Some(php) => self.call_zvals(callback, value, &php.zval().shallow_clone()),
+        if let Some(php) = record.as_any().and_then(|r| r.downcast_ref::<PhpValue>()) {
+            return self.call_zvals(callback, value, &php.zval().shallow_clone());
+        }
+        match record.as_node() {
+            Some(node) => self.call_zvals(callback, value, &crate::zval_record::node_to_zval(node)),
             None => self.call_zvals(callback, value, &json_to_zval(&record.to_json())),
         }
     }
@@ -257,6 +287,10 @@ impl PhpCallOut<'_> {
 
 /// The exception to return when a callback's exception is already pending (the
 /// engine keeps the pending one; this one is never thrown).
+pub(crate) fn aborted_exception() -> PhpException {
+    aborted()
+}
+
 pub(crate) fn aborted() -> PhpException {
     PhpException::from_message("mapping stopped by an exception from a callback".to_string())
 }

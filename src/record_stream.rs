@@ -10,17 +10,17 @@
 use std::time::Duration;
 
 use conduit_http::stream::{BodyReader, DEFAULT_IDLE_TIMEOUT};
-use conduit_mapper::stream::{RecordStream, StreamError, StreamFormat};
+use conduit_mapper::stream::{Node, RecordStream, StreamError, StreamFormat};
 use conduit_mapper::MappingError;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::convert::FromZval;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendClassObject, ZendHashTable, Zval};
 use ext_php_rs::zend::ce;
-use serde_json::Value;
 
 use crate::api_client::{http_error, PhpApiClient};
-use crate::convert::{headers_to_array, json_to_zval, options_to_json};
+use crate::convert::{headers_to_array, options_to_json};
+use crate::zval_record::node_to_zval;
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
 use crate::mapper::{mapping_exception, Failure, PhpMapper};
 use crate::php_options::Key;
@@ -154,20 +154,75 @@ impl PhpRecordStream {
             let Some(parser) = self.parser.as_mut() else {
                 return Err(config_error("Call records() before iterating a RecordStream."));
             };
-            let before = parser.delivered();
-            let raw = match parser.next_batch(self.batch_size) {
-                Ok(b) => b,
+            let batch_size = self.batch_size;
+            let mapper = match &self.mapper {
+                Some(zv) => Some(<&PhpMapper as FromZval>::from_zval(zv).ok_or_else(|| config_error("The RecordStream's mapper is gone."))?),
+                None => None,
+            };
+            // What this batch gives; kept on `self` only when the batch is complete.
+            let mut out = ZendHashTable::with_capacity(u32::try_from(batch_size.min(4096)).unwrap_or(4096));
+            let mut failed: Vec<(Option<Key>, Vec<MappingError>)> = Vec::new();
+            let mut skipped: Vec<(u64, Vec<MappingError>)> = Vec::new();
+            let mut aborted = false;
+            let read = parser.next_batch_with(batch_size, &mut |index, node| {
+                let Some(mapper) = mapper else {
+                    let _ = out.push(node_to_zval(node));
+                    return true;
+                };
+                let result = if matches!(node, Node::Object(_)) {
+                    mapper.run_into(node)
+                } else {
+                    Err(Failure::Invalid(vec![MappingError::new("", "invalid_type", "is not an object", Some(&node.to_value()))]))
+                };
+                match result {
+                    Ok(v) => {
+                        let _ = out.push(v);
+                        true
+                    }
+                    Err(Failure::Aborted) => {
+                        aborted = true;
+                        false
+                    }
+                    Err(Failure::Invalid(errors)) => {
+                        if self.fail_fast {
+                            failed.push((Some(Key::Int(i64::try_from(index).unwrap_or(i64::MAX))), errors));
+                        } else {
+                            skipped.push((index, errors));
+                        }
+                        true
+                    }
+                }
+            });
+            if aborted {
+                self.finished = true;
+                return Err(crate::mapper::aborted());
+            }
+            let read = match read {
+                Ok(n) => n,
                 Err(e) => {
                     self.finished = true;
                     return Err(self.stream_failure(&e));
                 }
             };
-            if raw.is_empty() {
+            if read == 0 {
                 self.finished = true;
                 return Ok(());
             }
-            let out = self.map_batch(&raw, before)?;
-            self.records = self.records.saturating_add(raw.len() as u64);
+            if !failed.is_empty() {
+                // Nothing of this batch is delivered; the stream stops.
+                self.finished = true;
+                let total = usize::try_from(self.records.saturating_add(read as u64)).unwrap_or(usize::MAX);
+                return Err(mapping_exception(&failed, total));
+            }
+            for (index, errors) in &skipped {
+                self.failed_records = self.failed_records.saturating_add(1);
+                for e in errors {
+                    if self.errors.len() < MAX_KEPT_ERRORS {
+                        self.errors.push(error_entry(e, *index));
+                    }
+                }
+            }
+            self.records = self.records.saturating_add(read as u64);
             if out.is_empty() {
                 continue;
             }
@@ -179,55 +234,6 @@ impl PhpRecordStream {
             self.current = Some(zv);
             return Ok(());
         }
-    }
-
-    fn map_batch(&mut self, raw: &[Value], first_index: u64) -> PhpResult<ZBox<ZendHashTable>> {
-        let mut out = ZendHashTable::with_capacity(u32::try_from(raw.len()).unwrap_or(u32::MAX));
-        let Some(mapper_zv) = &self.mapper else {
-            for record in raw {
-                let _ = out.push(json_to_zval(record));
-            }
-            return Ok(out);
-        };
-        let mapper = <&PhpMapper as FromZval>::from_zval(mapper_zv).ok_or_else(|| config_error("The RecordStream's mapper is gone."))?;
-        let mut failed: Vec<(Option<Key>, Vec<MappingError>)> = Vec::new();
-        for (i, record) in raw.iter().enumerate() {
-            let index = first_index.saturating_add(i as u64);
-            let result = if record.is_object() {
-                mapper.run(record)
-            } else {
-                Err(Failure::Invalid(vec![MappingError::new("", "invalid_type", "is not an object", Some(record))]))
-            };
-            match result {
-                Ok(v) => {
-                    let _ = out.push(json_to_zval(&v));
-                }
-                Err(Failure::Aborted) => {
-                    self.finished = true;
-                    return Err(crate::mapper::aborted());
-                }
-                Err(Failure::Invalid(errors)) => {
-                    self.failed_records = self.failed_records.saturating_add(1);
-                    let key = Key::Int(i64::try_from(index).unwrap_or(i64::MAX));
-                    if self.fail_fast {
-                        failed.push((Some(key), errors));
-                    } else {
-                        for e in &errors {
-                            if self.errors.len() < MAX_KEPT_ERRORS {
-                                self.errors.push(error_entry(e, index));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if !failed.is_empty() {
-            // Nothing of this batch is delivered; the stream stops.
-            self.finished = true;
-            let total = usize::try_from(first_index.saturating_add(raw.len() as u64)).unwrap_or(usize::MAX);
-            return Err(mapping_exception(&failed, total));
-        }
-        Ok(out)
     }
 }
 

@@ -11,6 +11,7 @@ use ext_php_rs::ffi;
 use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 use serde_json::{Map, Number, Value};
 
+use conduit_mapper::stream::Node;
 use conduit_mapper::{AnyRecord, Input, Kind, MappingError, Output, Scalar};
 
 use crate::convert::{json_to_zval, zval_to_json};
@@ -312,4 +313,43 @@ impl Output for ZvalOutput<'_> {
         zv.set_hashtable(object);
         zv
     }
+}
+
+/// A stream record as `json_decode($json, true)` would give it (numeric-string keys
+/// become integer keys; a repeated key keeps its last value).
+pub fn node_to_zval(node: &Node<'_>) -> Zval {
+    let mut zv = Zval::new();
+    match node {
+        Node::Null => zv.set_null(),
+        Node::Bool(b) => zv.set_bool(*b),
+        Node::Number(n) => match n.as_i64() {
+            Some(i) => zv.set_long(i),
+            None => zv.set_double(n.as_f64().unwrap_or(0.0)),
+        },
+        Node::Str(s) => {
+            let _ = zv.set_string(s, false);
+        }
+        Node::List(items) => {
+            let mut ht = ZendHashTable::with_capacity(u32::try_from(items.len()).unwrap_or(u32::MAX));
+            for item in items {
+                let _ = ht.push(node_to_zval(item));
+            }
+            zv.set_hashtable(ht);
+        }
+        Node::Object(members) => {
+            let mut ht = ZendHashTable::with_capacity(u32::try_from(members.len()).unwrap_or(u32::MAX));
+            for (k, v) in members {
+                match numeric_key(k) {
+                    Some(i) => {
+                        let _ = ht.insert_at_index(i, node_to_zval(v));
+                    }
+                    None => {
+                        let _ = ht.insert(k.as_ref(), node_to_zval(v));
+                    }
+                }
+            }
+            zv.set_hashtable(ht);
+        }
+    }
+    zv
 }

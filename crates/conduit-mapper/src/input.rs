@@ -55,6 +55,11 @@ pub trait AnyRecord {
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         None
     }
+    /// The record when it is a stream [`crate::stream::Node`] (a binding converts it
+    /// to its own values directly).
+    fn as_node(&self) -> Option<&crate::node::Node<'_>> {
+        None
+    }
 }
 
 /// One value inside the executor: a scalar (borrowed where possible) or JSON.

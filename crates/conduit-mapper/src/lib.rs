@@ -23,6 +23,7 @@ mod cast;
 mod date;
 mod exec;
 pub mod input;
+mod node;
 mod path;
 mod plan;
 pub mod stream;

@@ -1,13 +1,18 @@
 //! Record streams: records pulled one batch at a time from a byte source
 //! (`std::io::Read`) holding a JSON document, NDJSON / JSON Lines, or XML — without
-//! holding the document. Memory is bounded by the largest record and the batch.
+//! holding the document. Memory is bounded by the largest record and the read window.
 //!
-//! Parsers are maintained crates, no hand-written tokenizer: `struson` (a pull
-//! JSON reader; each record is deserialized into a `serde_json::Value` through its
-//! serde support), `serde_json`'s `StreamDeserializer` for NDJSON, and `quick-xml`
-//! (which reads UTF-8 only: the encoding its `encoding` feature finds in the XML
-//! declaration, e.g. CommerceML's `windows-1251`, or a BOM, is transcoded to UTF-8 on
-//! the fly by `encoding_rs_io`, chunk by chunk).
+//! Parsers are maintained crates, no hand-written tokenizer. JSON and NDJSON:
+//! `serde_json` parses each record (and each skipped value and member name on the
+//! way to the selected list) straight out of a byte window filled from the reader in
+//! large reads; a value cut off by the window's end is parsed again once more bytes
+//! are in (serde_json reports "EOF while parsing" for it), and the window grows to
+//! hold a record of any size. Only the list's punctuation between records (`[`, `,`,
+//! `]`, and `{`, `:`, `}` on the way to it) is looked at here, one byte each. Records
+//! decode into [`Node`]s that borrow unescaped strings from the window. XML:
+//! `quick-xml` (which reads UTF-8 only: the encoding its `encoding` feature finds in
+//! the XML declaration, e.g. CommerceML's `windows-1251`, or a BOM, is transcoded to
+//! UTF-8 on the fly by `encoding_rs_io`, chunk by chunk).
 //!
 //! Selectors:
 //! - JSON: a source path ending in one wildcard — `items[*]`, `data.items[*]`,
@@ -26,17 +31,22 @@
 //! not be read; the records read so far in that batch are dropped, so a batch never
 //! holds records from before and after a failure. The stream then stays failed.
 
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
-use serde_json::{Map, Value};
-use struson::reader::{JsonReader, JsonStreamReader, ValueType};
+use serde::de::IgnoredAny;
+use serde_json::Value;
 
+pub use crate::node::Node;
+use crate::node::{with_keep, Record};
 use crate::path::{Path, Seg};
 
-/// Records nested deeper than this fail (JSON, and XML elements).
+/// Records nested deeper than this fail (XML elements; JSON: serde_json's own limit of 128).
 const MAX_DEPTH: usize = 128;
+/// Bytes asked of the reader per window fill (more while a record is larger).
+const READ_CHUNK: usize = 256 * 1024;
 
 /// What the bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +89,6 @@ impl std::error::Error for SelectorError {}
 
 enum Source {
     Json(Box<JsonSource>),
-    Ndjson(Box<dyn Iterator<Item = Result<Value, serde_json::Error>> + Send>),
     Xml(Box<XmlSource>),
 }
 
@@ -116,26 +125,13 @@ impl RecordStream {
                         "selector \"{selector}\" must end in its only wildcard for a stream (items[*], data.items[*], [*])"
                     )));
                 }
-                let reader: Box<dyn Read + Send> = Box::new(reader);
-                Source::Json(Box::new(JsonSource {
-                    // No path tracking: errors name the record index instead, and tracking costs an
-                    // allocation per member name.
-                    reader: JsonStreamReader::new_custom(
-                        reader,
-                        struson::reader::ReaderSettings { track_path: false, ..Default::default() },
-                    ),
-                    prefix: prefix.to_vec(),
-                    last: last.clone(),
-                    state: JsonState::Start,
-                    keep: None,
-                }))
+                Source::Json(Box::new(JsonSource::new(Box::new(reader), prefix.to_vec(), last.clone(), false)))
             }
             StreamFormat::Ndjson => {
                 if !matches!(selector, "" | "[*]") {
                     return Err(SelectorError(format!("selector \"{selector}\": an NDJSON stream takes \"\" or \"[*]\" (every line is a record)")));
                 }
-                let de = serde_json::Deserializer::from_reader(BufReader::with_capacity(64 * 1024, reader));
-                Source::Ndjson(Box::new(de.into_iter::<Value>()))
+                Source::Json(Box::new(JsonSource::new(Box::new(reader), Vec::new(), Seg::Each, true)))
             }
             StreamFormat::Xml => {
                 let path: Vec<String> = selector.trim_matches('/').split('/').map(str::to_string).collect();
@@ -160,7 +156,9 @@ impl RecordStream {
     /// will read the records. Other formats ignore it.
     pub fn keep_only(&mut self, keys: Vec<String>) {
         if let Source::Json(s) = &mut self.source {
-            s.keep = Some(keys);
+            if !s.ndjson {
+                s.keep = Some(keys);
+            }
         }
     }
 
@@ -169,21 +167,45 @@ impl RecordStream {
         self.delivered
     }
 
-    /// The next batch of up to `max` records (at least 1); an empty batch at the end.
+    /// The next batch of up to `max` records (at least 1) as JSON; an empty batch at the end.
     ///
     /// # Errors
     /// [`StreamError`] with the failing record's index; the partial batch is dropped
     /// and every later call returns the same error.
     pub fn next_batch(&mut self, max: usize) -> Result<Vec<Value>, StreamError> {
+        let mut batch = Vec::with_capacity(max.clamp(1, 4096));
+        self.next_batch_with(max, &mut |_, node| {
+            batch.push(node.to_value());
+            true
+        })?;
+        Ok(batch)
+    }
+
+    /// Reads up to `max` records (at least 1), handing each to `visit` with its index
+    /// while the parser holds it; `visit` returns `false` to stop at once. Returns how
+    /// many records were read (0 at the end).
+    ///
+    /// # Errors
+    /// As [`RecordStream::next_batch`]: the caller drops what it built of this batch.
+    pub fn next_batch_with(&mut self, max: usize, visit: &mut dyn FnMut(u64, &Node<'_>) -> bool) -> Result<usize, StreamError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
         let max = max.max(1);
-        let mut batch = Vec::with_capacity(max.min(4096));
-        while batch.len() < max && !self.done {
-            let index = self.delivered.saturating_add(batch.len() as u64);
-            match self.next_record(index) {
-                Ok(Some(v)) => batch.push(v),
+        let mut read = 0usize;
+        while read < max && !self.done {
+            let index = self.delivered.saturating_add(read as u64);
+            let step = match &mut self.source {
+                Source::Json(s) => s.next(index, visit),
+                Source::Xml(s) => s.next(index).map(|node| node.map(|node| visit(index, &node))),
+            };
+            match step {
+                Ok(Some(go_on)) => {
+                    read = read.saturating_add(1);
+                    if !go_on {
+                        break;
+                    }
+                }
                 Ok(None) => self.done = true,
                 Err(e) => {
                     self.failed = Some(e.clone());
@@ -191,22 +213,8 @@ impl RecordStream {
                 }
             }
         }
-        self.delivered = self.delivered.saturating_add(batch.len() as u64);
-        Ok(batch)
-    }
-
-    fn next_record(&mut self, index: u64) -> Result<Option<Value>, StreamError> {
-        match &mut self.source {
-            Source::Json(s) => s.next(index),
-            Source::Ndjson(it) => match it.next() {
-                None => Ok(None),
-                Some(Ok(v)) => Ok(Some(v)),
-                Some(Err(e)) if e.is_io() => Err(fail("io", format!("the body could not be read: {e}"), index)),
-                Some(Err(e)) if e.is_eof() => Err(fail("invalid_json", format!("the body ends inside a record: {e}"), index)),
-                Some(Err(e)) => Err(fail("invalid_json", format!("malformed JSON line: {e}"), index)),
-            },
-            Source::Xml(s) => s.next(index),
-        }
+        self.delivered = self.delivered.saturating_add(read as u64);
+        Ok(read)
     }
 }
 
@@ -215,132 +223,288 @@ fn fail(reason: &'static str, message: impl Into<String>, record: u64) -> Stream
 }
 
 // ---------------------------------------------------------------------------
-// JSON
+// JSON and NDJSON
 
 enum JsonState {
     Start,
     /// Inside the selected array (`true`) or object (`false`, `.*` values).
-    Iterating { array: bool },
+    Iterating { array: bool, first: bool },
     Done,
 }
 
+/// What one parse attempt at the cursor gave.
+enum Attempt<T> {
+    /// The value and its length in bytes.
+    Parsed(T, usize),
+    /// The value runs past the window: read more and parse it again.
+    More,
+    Failed(String),
+}
+
+/// serde_json's message without its position (which counts from the window, not the body).
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
 struct JsonSource {
-    reader: JsonStreamReader<Box<dyn Read + Send>>,
+    reader: Box<dyn Read + Send>,
+    /// Bytes read and not yet consumed start at `pos`.
+    window: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    /// A read error met after some bytes came: reported once those are used up.
+    pending: Option<std::io::Error>,
     prefix: Vec<Seg>,
     last: Seg,
     state: JsonState,
+    ndjson: bool,
     /// Only these top-level keys of an object record are decoded (`keep_only`).
     keep: Option<Vec<String>>,
 }
 
 impl JsonSource {
-    fn next(&mut self, index: u64) -> Result<Option<Value>, StreamError> {
+    fn new(reader: Box<dyn Read + Send>, prefix: Vec<Seg>, last: Seg, ndjson: bool) -> Self {
+        Self {
+            reader,
+            window: Vec::new(),
+            pos: 0,
+            eof: false,
+            pending: None,
+            prefix,
+            last,
+            state: JsonState::Start,
+            ndjson,
+            keep: None,
+        }
+    }
+
+    /// Reads more bytes into the window (at least as many as it holds, so a big record
+    /// is parsed a logarithmic number of times). `false` at the end of the body.
+    fn fill(&mut self, index: u64) -> Result<bool, StreamError> {
+        if let Some(e) = self.pending.take() {
+            return Err(fail("io", format!("the body could not be read: {e}"), index));
+        }
+        if self.eof {
+            return Ok(false);
+        }
+        if self.pos > 0 {
+            self.window.drain(..self.pos);
+            self.pos = 0;
+        }
+        let kept = self.window.len();
+        let want = READ_CHUNK.max(kept);
+        self.window.resize(kept.saturating_add(want), 0);
+        let mut filled = kept;
+        while filled < self.window.len() {
+            match self.reader.read(&mut self.window[filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => filled = filled.saturating_add(n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.window.truncate(filled);
+                    if filled > kept {
+                        self.pending = Some(e);
+                        return Ok(true);
+                    }
+                    return Err(fail("io", format!("the body could not be read: {e}"), index));
+                }
+            }
+        }
+        self.window.truncate(filled);
+        Ok(filled > kept)
+    }
+
+    /// The next byte after whitespace, not consumed (`None` at the end of the body).
+    fn peek(&mut self, index: u64) -> Result<Option<u8>, StreamError> {
+        loop {
+            while let Some(&b) = self.window.get(self.pos) {
+                if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                    self.pos = self.pos.saturating_add(1);
+                } else {
+                    return Ok(Some(b));
+                }
+            }
+            if !self.fill(index)? {
+                return Ok(None);
+            }
+        }
+    }
+
+    fn bump(&mut self) {
+        self.pos = self.pos.saturating_add(1);
+    }
+
+    fn expect(&mut self, byte: u8, index: u64, what: &str) -> Result<(), StreamError> {
+        match self.peek(index)? {
+            Some(b) if b == byte => {
+                self.bump();
+                Ok(())
+            }
+            Some(b) => Err(fail("invalid_json", format!("malformed JSON: expected '{}' {what}, found '{}'", char::from(byte), char::from(b)), index)),
+            None => Err(fail("invalid_json", format!("the body ends where '{}' {what} was expected", char::from(byte)), index)),
+        }
+    }
+
+    /// Parses one `T` at the cursor (a skipped value, a member name), reading more
+    /// while it is cut off by the window.
+    fn parse<T: serde::de::DeserializeOwned>(&mut self, index: u64) -> Result<T, StreamError> {
+        loop {
+            let slice = self.window.get(self.pos..).unwrap_or_default();
+            let mut de = serde_json::Deserializer::from_slice(slice).into_iter::<T>();
+            let attempt = match de.next() {
+                Some(Ok(v)) => {
+                    let end = de.byte_offset();
+                    if end >= slice.len() && !self.eof {
+                        Attempt::More
+                    } else {
+                        Attempt::Parsed(v, end)
+                    }
+                }
+                Some(Err(e)) if e.is_eof() && !self.eof => Attempt::More,
+                Some(Err(e)) if e.is_eof() => Attempt::Failed(format!("the body ends inside the document: {}", json_message(&e))),
+                Some(Err(e)) => Attempt::Failed(format!("malformed JSON before record {index}: {}", json_message(&e))),
+                None if self.eof => Attempt::Failed("the body ends inside the document".to_string()),
+                None => Attempt::More,
+            };
+            match attempt {
+                Attempt::Parsed(v, end) => {
+                    self.pos = self.pos.saturating_add(end);
+                    return Ok(v);
+                }
+                Attempt::More => {
+                    if !self.fill(index)? {
+                        // The end of the body: parse once more for serde_json's verdict.
+                        self.eof = true;
+                    }
+                }
+                Attempt::Failed(message) => return Err(fail("invalid_json", message, index)),
+            }
+        }
+    }
+
+    fn skip_value(&mut self, index: u64) -> Result<(), StreamError> {
+        self.parse::<IgnoredAny>(index).map(|_| ())
+    }
+
+    fn read_key(&mut self, index: u64) -> Result<String, StreamError> {
+        self.parse::<String>(index)
+    }
+
+    /// One record at the cursor, handed to `visit` while the window holds it.
+    fn read_record(&mut self, index: u64, visit: &mut dyn FnMut(u64, &Node<'_>) -> bool) -> Result<bool, StreamError> {
+        let keep = self.keep.take();
+        let result = with_keep(keep.as_deref(), || loop {
+            let slice = self.window.get(self.pos..).unwrap_or_default();
+            let mut de = serde_json::Deserializer::from_slice(slice).into_iter::<Record<'_>>();
+            let attempt = match de.next() {
+                Some(Ok(Record(node))) => {
+                    let end = de.byte_offset();
+                    if end >= slice.len() && !self.eof {
+                        Attempt::More
+                    } else {
+                        Attempt::Parsed(visit(index, &node), end)
+                    }
+                }
+                Some(Err(e)) if e.is_eof() && !self.eof => Attempt::More,
+                Some(Err(e)) if e.is_eof() => Attempt::Failed(format!("the body ends inside record {index}: {}", json_message(&e))),
+                Some(Err(e)) => Attempt::Failed(format!("record {index} is not valid JSON: {}", json_message(&e))),
+                None if self.eof => Attempt::Failed(format!("the body ends before record {index}")),
+                None => Attempt::More,
+            };
+            match attempt {
+                Attempt::Parsed(go_on, end) => {
+                    self.pos = self.pos.saturating_add(end);
+                    break Ok(go_on);
+                }
+                Attempt::More => match self.fill(index) {
+                    Ok(true) => {}
+                    Ok(false) => self.eof = true,
+                    Err(e) => break Err(e),
+                },
+                Attempt::Failed(message) => break Err(fail("invalid_json", message, index)),
+            }
+        });
+        self.keep = keep;
+        result
+    }
+
+    /// The next record (`Some(visit's answer)`), or `None` after the last.
+    fn next(&mut self, index: u64, visit: &mut dyn FnMut(u64, &Node<'_>) -> bool) -> Result<Option<bool>, StreamError> {
+        if self.ndjson {
+            return match self.peek(index)? {
+                None => Ok(None),
+                Some(_) => self.read_record(index, visit).map(Some),
+            };
+        }
         loop {
             match self.state {
                 JsonState::Done => return Ok(None),
                 JsonState::Start => {
-                    if !self.walk_prefix().map_err(|e| json_error(&e, index))? {
+                    if !self.walk_prefix(index)? {
                         return Err(fail("not_found", "the selector names nothing in the document", index));
                     }
-                    let ty = self.reader.peek().map_err(|e| json_error(&e, index))?;
-                    match (ty, &self.last) {
-                        (ValueType::Array, _) => {
-                            self.reader.begin_array().map_err(|e| json_error(&e, index))?;
-                            self.state = JsonState::Iterating { array: true };
+                    match (self.peek(index)?, &self.last) {
+                        (Some(b'['), _) => {
+                            self.bump();
+                            self.state = JsonState::Iterating { array: true, first: true };
                         }
-                        (ValueType::Object, Seg::Wild) => {
-                            self.reader.begin_object().map_err(|e| json_error(&e, index))?;
-                            self.state = JsonState::Iterating { array: false };
+                        (Some(b'{'), Seg::Wild) => {
+                            self.bump();
+                            self.state = JsonState::Iterating { array: false, first: true };
                         }
-                        (_, Seg::Each) => {
+                        (Some(_), Seg::Each) => {
                             // `[*]` over one value: a stream of one.
                             self.state = JsonState::Done;
-                            return self.read_value(index).map(Some);
+                            return self.read_record(index, visit).map(Some);
                         }
+                        (None, _) => return Err(fail("invalid_json", "the body ends before the selected value", index)),
                         _ => return Err(fail("not_found", "the selector's \".*\" names neither a list nor an object", index)),
                     }
                 }
-                JsonState::Iterating { array } => {
-                    if !self.reader.has_next().map_err(|e| json_error(&e, index))? {
-                        // The rest of the document is not needed.
-                        self.state = JsonState::Done;
-                        return Ok(None);
+                JsonState::Iterating { array, first } => {
+                    let close = if array { b']' } else { b'}' };
+                    match self.peek(index)? {
+                        Some(b) if b == close => {
+                            // The rest of the document is not needed.
+                            self.bump();
+                            self.state = JsonState::Done;
+                            return Ok(None);
+                        }
+                        None => return Err(fail("invalid_json", format!("the body ends inside the selected list, before record {index}"), index)),
+                        Some(_) => {}
                     }
+                    if !first {
+                        self.expect(b',', index, "between records")?;
+                    }
+                    self.state = JsonState::Iterating { array, first: false };
                     if !array {
-                        self.reader.skip_name().map_err(|e| json_error(&e, index))?;
+                        self.read_key(index)?;
+                        self.expect(b':', index, "after a member name")?;
                     }
-                    return self.read_value(index).map(Some);
+                    return self.read_record(index, visit).map(Some);
                 }
             }
         }
-    }
-
-    fn read_value(&mut self, index: u64) -> Result<Value, StreamError> {
-        if self.keep.is_some() && matches!(self.reader.peek(), Ok(ValueType::Object)) {
-            return self.read_kept_members(index);
-        }
-        self.read_whole_value(index)
-    }
-
-    fn read_kept_members(&mut self, index: u64) -> Result<Value, StreamError> {
-        let err = |e: struson::reader::ReaderError| json_error(&e, index);
-        self.reader.begin_object().map_err(err)?;
-        let mut map = serde_json::Map::new();
-        while self.reader.has_next().map_err(err)? {
-            let name = self.reader.next_name_owned().map_err(err)?;
-            if self.keep.as_deref().is_some_and(|keep| keep.contains(&name)) {
-                let value = self.read_whole_value(index)?;
-                map.insert(name, value);
-            } else {
-                self.reader.skip_value().map_err(err)?;
-            }
-        }
-        self.reader.end_object().map_err(err)?;
-        Ok(Value::Object(map))
-    }
-
-    fn read_whole_value(&mut self, index: u64) -> Result<Value, StreamError> {
-        self.reader.deserialize_next::<Value>().map_err(|e| {
-            let text = e.to_string();
-            let reason = if text.contains("IO error") || text.contains("io error") { "io" } else { "invalid_json" };
-            fail(reason, format!("record {index} is not valid JSON: {text}"), index)
-        })
     }
 
     /// Walks to the selected value; `false` if a key or index is missing.
-    fn walk_prefix(&mut self) -> Result<bool, struson::reader::ReaderError> {
+    fn walk_prefix(&mut self, index: u64) -> Result<bool, StreamError> {
         for seg in self.prefix.clone() {
-            let found = match (&seg, self.reader.peek()?) {
-                (Seg::Key(k), ValueType::Object) => {
-                    self.reader.begin_object()?;
-                    let mut found = false;
-                    while self.reader.has_next()? {
-                        if self.reader.next_name()? == k.as_str() {
-                            found = true;
-                            break;
-                        }
-                        self.reader.skip_value()?;
-                    }
-                    found
-                }
-                (Seg::Key(k), ValueType::Array) => match k.parse::<usize>() {
-                    Ok(i) => self.skip_to_index(i)?,
+            let found = match (&seg, self.peek(index)?) {
+                (Seg::Key(k), Some(b'{')) => self.find_member(k, index)?,
+                (Seg::Key(k), Some(b'[')) => match k.parse::<usize>() {
+                    Ok(i) => self.find_index(i, index)?,
                     Err(_) => false,
                 },
-                (Seg::Index(i), ValueType::Array) => self.skip_to_index(*i)?,
-                (Seg::Index(i), ValueType::Object) => {
-                    let key = i.to_string();
-                    self.reader.begin_object()?;
-                    let mut found = false;
-                    while self.reader.has_next()? {
-                        if self.reader.next_name()? == key {
-                            found = true;
-                            break;
-                        }
-                        self.reader.skip_value()?;
-                    }
-                    found
-                }
+                (Seg::Index(i), Some(b'[')) => self.find_index(*i, index)?,
+                (Seg::Index(i), Some(b'{')) => self.find_member(&i.to_string(), index)?,
                 _ => false,
             };
             if !found {
@@ -350,22 +514,42 @@ impl JsonSource {
         Ok(true)
     }
 
-    fn skip_to_index(&mut self, i: usize) -> Result<bool, struson::reader::ReaderError> {
-        self.reader.begin_array()?;
-        for _ in 0..i {
-            if !self.reader.has_next()? {
-                return Ok(false);
-            }
-            self.reader.skip_value()?;
+    /// At `{`: moves to the value of member `key` (`false`: not there).
+    fn find_member(&mut self, key: &str, index: u64) -> Result<bool, StreamError> {
+        self.bump();
+        if self.peek(index)? == Some(b'}') {
+            return Ok(false);
         }
-        self.reader.has_next()
+        loop {
+            let name = self.read_key(index)?;
+            self.expect(b':', index, "after a member name")?;
+            if name == key {
+                return Ok(true);
+            }
+            self.skip_value(index)?;
+            match self.peek(index)? {
+                Some(b',') => self.bump(),
+                Some(b'}') => return Ok(false),
+                _ => return Err(fail("invalid_json", "malformed JSON: expected ',' or '}' after a member", index)),
+            }
+        }
     }
-}
 
-fn json_error(e: &struson::reader::ReaderError, index: u64) -> StreamError {
-    match e {
-        struson::reader::ReaderError::IoError { .. } => fail("io", format!("the body could not be read: {e}"), index),
-        _ => fail("invalid_json", format!("malformed JSON: {e}"), index),
+    /// At `[`: moves to element `i` (`false`: the list is shorter).
+    fn find_index(&mut self, i: usize, index: u64) -> Result<bool, StreamError> {
+        self.bump();
+        if self.peek(index)? == Some(b']') {
+            return Ok(false);
+        }
+        for _ in 0..i {
+            self.skip_value(index)?;
+            match self.peek(index)? {
+                Some(b',') => self.bump(),
+                Some(b']') => return Ok(false),
+                _ => return Err(fail("invalid_json", "malformed JSON: expected ',' or ']' after an element", index)),
+            }
+        }
+        Ok(true)
     }
 }
 
@@ -443,7 +627,7 @@ impl XmlSource {
         self.reader.as_mut().ok_or_else(|| fail("io", "the body is gone", index))
     }
 
-    fn next(&mut self, index: u64) -> Result<Option<Value>, StreamError> {
+    fn next(&mut self, index: u64) -> Result<Option<Node<'static>>, StreamError> {
         loop {
             self.buf.clear();
             let mut buf = std::mem::take(&mut self.buf);
@@ -474,7 +658,7 @@ impl XmlSource {
                         && self.stack.iter().zip(&self.path).all(|(a, b)| a == b)
                         && self.path.last() == Some(&name);
                     if at_record {
-                        return element_value(&start, Map::new(), String::new(), index).map(Some);
+                        return element_value(&start, Vec::new(), String::new(), index).map(Some);
                     }
                 }
                 Event::End(_) => {
@@ -503,11 +687,11 @@ fn xml_error(e: &quick_xml::Error, index: u64) -> StreamError {
 }
 
 /// Reads the element opened by `start` up to its end tag.
-fn read_element(reader: &mut XmlReader, start: &BytesStart<'_>, depth: usize, index: u64) -> Result<Value, StreamError> {
+fn read_element(reader: &mut XmlReader, start: &BytesStart<'_>, depth: usize, index: u64) -> Result<Node<'static>, StreamError> {
     if depth > MAX_DEPTH {
         return Err(fail("too_deep", format!("elements nest deeper than {MAX_DEPTH} levels"), index));
     }
-    let mut children = Map::new();
+    let mut children: Vec<(Cow<'static, str>, Node<'static>)> = Vec::new();
     let mut text = String::new();
     let mut buf = Vec::new();
     loop {
@@ -516,13 +700,13 @@ fn read_element(reader: &mut XmlReader, start: &BytesStart<'_>, depth: usize, in
         match event {
             Event::Start(child) => {
                 let child = child.into_owned();
-                let name = child.name().0.to_string();
+                let name = element_name(&child, index)?;
                 let value = read_element(reader, &child, depth.saturating_add(1), index)?;
                 add_child(&mut children, name, value);
             }
             Event::Empty(child) => {
-                let name = child.name().0.to_string();
-                let value = element_value(&child, Map::new(), String::new(), index)?;
+                let name = element_name(&child, index)?;
+                let value = element_value(&child, Vec::new(), String::new(), index)?;
                 add_child(&mut children, name, value);
             }
             Event::Text(t) => text.push_str(&t.xml_content(XmlVersion::Implicit1_0)),
@@ -543,35 +727,43 @@ fn read_element(reader: &mut XmlReader, start: &BytesStart<'_>, depth: usize, in
     }
 }
 
-fn add_child(children: &mut Map<String, Value>, name: String, value: Value) {
-    match children.get_mut(&name) {
-        None => {
-            children.insert(name, value);
-        }
-        Some(Value::Array(list)) => list.push(value),
-        Some(existing) => {
-            let first = std::mem::take(existing);
-            *existing = Value::Array(vec![first, value]);
+/// The element's name.
+fn element_name(start: &BytesStart<'_>, _index: u64) -> Result<String, StreamError> {
+    Ok(start.name().as_ref().to_owned())
+}
+
+fn add_child(children: &mut Vec<(Cow<'static, str>, Node<'static>)>, name: String, value: Node<'static>) {
+    match children.iter_mut().find(|(k, _)| k.as_ref() == name) {
+        None => children.push((Cow::Owned(name), value)),
+        Some((_, Node::List(list))) => list.push(value),
+        Some((_, existing)) => {
+            let first = std::mem::replace(existing, Node::Null);
+            *existing = Node::List(vec![first, value]);
         }
     }
 }
 
-fn element_value(start: &BytesStart<'_>, mut children: Map<String, Value>, text: String, index: u64) -> Result<Value, StreamError> {
-    let mut attributes = Map::new();
+fn element_value(start: &BytesStart<'_>, children: Vec<(Cow<'static, str>, Node<'static>)>, text: String, index: u64) -> Result<Node<'static>, StreamError> {
+    let mut members: Vec<(Cow<'static, str>, Node<'static>)> = Vec::new();
     for attr in start.attributes() {
-        let attr = attr.map_err(|e| fail("invalid_xml", format!("malformed attribute in <{}>: {e}", start.name().0), index))?;
+        let attr = attr.map_err(|e| fail("invalid_xml", format!("malformed attribute in <{}>: {e}", start.name().as_ref()), index))?;
         let value = attr
             .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|e| fail("invalid_xml", format!("malformed attribute in <{}>: {e}", start.name().0), index))?;
-        attributes.insert(format!("@{}", attr.key.0), Value::String(value.into_owned()));
+            .map_err(|e| fail("invalid_xml", format!("malformed attribute in <{}>: {e}", start.name().as_ref()), index))?;
+        let key = format!("@{}", attr.key.as_ref());
+        let value = Node::Str(Cow::Owned(value.into_owned()));
+        // A repeated attribute keeps its last value, as the JSON object did.
+        match members.iter_mut().find(|(k, _)| k.as_ref() == key) {
+            Some((_, v)) => *v = value,
+            None => members.push((Cow::Owned(key), value)),
+        }
     }
-    if attributes.is_empty() && children.is_empty() {
-        return Ok(Value::String(text));
+    if members.is_empty() && children.is_empty() {
+        return Ok(Node::Str(Cow::Owned(text)));
     }
-    let mut out = attributes;
-    out.append(&mut children);
+    members.extend(children);
     if !text.trim().is_empty() {
-        out.insert("#text".into(), Value::String(text));
+        members.push((Cow::Borrowed("#text"), Node::Str(Cow::Owned(text))));
     }
-    Ok(Value::Object(out))
+    Ok(Node::Object(members))
 }
