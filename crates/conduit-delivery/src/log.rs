@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use conduit_http::redact::mask_userinfo_passwords;
 use conduit_http::{AttemptRecord, AttemptSink};
-use conduit_store::request_log::{headers_json, ms_since_epoch};
+use conduit_store::model::log::{headers_json, ms_since_epoch};
 use conduit_store::{LogRow, Store};
 
 /// A row from the client's (already redacted) attempt record, bounded to the columns.

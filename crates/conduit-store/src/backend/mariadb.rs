@@ -32,11 +32,11 @@ use super::{
 use crate::dsn::MariaDbDsn;
 use crate::error::{Error, Result};
 use crate::migrations::{latest_version, migrations, Dialect};
-use crate::queue::backoff::{decide_failure, Backoff, FailureDecision};
-use crate::queue::filter::{JobColumn, JobFilter, Order};
-use crate::queue::job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
-use crate::queue::stats::{quantile_offset, QueueStats, RawQueueStats, HOUR_MS};
-use crate::request_log::{LogColumn, LogEntry, LogFilter, LogRow, LogSample};
+use crate::model::filter::{JobColumn, JobFilter, Order};
+use crate::model::job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
+use crate::model::log::{LogColumn, LogEntry, LogFilter, LogRow, LogSample};
+use crate::model::retry::{FailureDecision, RetrySchedule};
+use crate::model::stats::{quantile_offset, QueueStats, RawQueueStats, HOUR_MS};
 
 /// Connection settings of a MariaDB store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -328,7 +328,7 @@ impl MariaDbBackend {
 
     /// Gives expired leases back (or dead-letters them on their last attempt);
     /// rows another claim is recovering right now are skipped, not waited for.
-    fn recover_expired(&self, tx: &mut Transaction<'_>, now: i64) -> Q<()> {
+    fn recover_expired(&self, tx: &mut Transaction<'_>, schedule: &dyn RetrySchedule, now: i64) -> Q<()> {
         let last = self.last_recover.load(Ordering::Relaxed);
         if now >= last && now - last < RECOVER_EVERY_MS {
             return Ok(());
@@ -344,7 +344,7 @@ impl MariaDbBackend {
             (now,),
         )?;
         for (id, attempts, max_attempts, base, max) in expired {
-            let decision = decide_failure(attempts as u32, max_attempts as u32, true, None, &Backoff::clamped(base, max));
+            let decision = schedule.decide(attempts as u32, max_attempts as u32, true, None, base, max);
             self.apply_failure(tx, id, decision, LEASE_EXPIRED, now)?;
         }
         Ok(())
@@ -534,7 +534,7 @@ impl JobStore for MariaDbBackend {
         ));
         let lease_until = now.saturating_add(claim.lease_ms);
         self.tx("claim jobs", |tx| {
-            self.recover_expired(tx, now)?;
+            self.recover_expired(tx, claim.schedule, now)?;
             let rows: Vec<Row> = tx.exec(&sql, positional(&params))?;
             let mut candidates = rows.into_iter().map(read_job).collect::<Q<Vec<JobRow>>>()?;
             if candidates.is_empty() {
@@ -628,12 +628,13 @@ impl JobStore for MariaDbBackend {
             if status != JobStatus::Running || (token.is_some() && lease_token != token) {
                 return Err(Abort::Refused(refused("fail", id, Some(JobState { status, lease_token }), token, JobStatus::Running)));
             }
-            let decision = decide_failure(
+            let decision = failure.schedule.decide(
                 attempts as u32,
                 max_attempts as u32,
                 failure.retryable,
                 failure.retry_after_ms,
-                &Backoff::clamped(base, max),
+                base,
+                max,
             );
             self.apply_failure(tx, id, decision, &failure.error, now)
         })

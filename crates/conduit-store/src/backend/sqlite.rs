@@ -26,11 +26,11 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::migrations::{latest_version, migrations, Dialect};
-use crate::queue::backoff::{decide_failure, Backoff, FailureDecision};
-use crate::queue::filter::{JobColumn, JobFilter, Order};
-use crate::queue::job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
-use crate::queue::stats::{quantile_offset, QueueStats, RawQueueStats, HOUR_MS};
-use crate::request_log::{LogColumn, LogEntry, LogFilter, LogRow, LogSample};
+use crate::model::filter::{JobColumn, JobFilter, Order};
+use crate::model::job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
+use crate::model::log::{LogColumn, LogEntry, LogFilter, LogRow, LogSample};
+use crate::model::retry::{FailureDecision, RetrySchedule};
+use crate::model::stats::{quantile_offset, QueueStats, RawQueueStats, HOUR_MS};
 
 /// Connection settings of an SQLite store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,7 +244,7 @@ impl SqliteBackend {
 
     /// Gives expired leases back (or dead-letters them on their last attempt).
     /// Throttled per process: leases are seconds long, a claim storm needn't rescan.
-    fn recover_expired(&self, conn: &Connection, now: i64) -> Q<()> {
+    fn recover_expired(&self, conn: &Connection, schedule: &dyn RetrySchedule, now: i64) -> Q<()> {
         let last = self.last_recover.load(Ordering::Relaxed);
         if now >= last && now - last < RECOVER_EVERY_MS {
             return Ok(());
@@ -259,7 +259,7 @@ impl SqliteBackend {
             .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (id, attempts, max_attempts, base, max) in expired {
-            let decision = decide_failure(attempts as u32, max_attempts as u32, true, None, &Backoff::clamped(base, max));
+            let decision = schedule.decide(attempts as u32, max_attempts as u32, true, None, base, max);
             self.apply_failure(conn, id, decision, LEASE_EXPIRED, now)?;
         }
         Ok(())
@@ -392,7 +392,7 @@ impl JobStore for SqliteBackend {
 
     fn claim(&self, claim: &ClaimRequest, now: i64) -> Result<Vec<Job>> {
         self.write_tx("claim jobs", |tx| {
-            self.recover_expired(tx, now)?;
+            self.recover_expired(tx, claim.schedule, now)?;
             let mut params = vec![Param::Int(now)];
             let mut sql = format!("SELECT j.id FROM {} AS j WHERE j.status = 'pending' AND j.run_at <= ?", self.jobs);
             if !claim.types.is_empty() {
@@ -480,12 +480,13 @@ impl JobStore for SqliteBackend {
                 let state = self.state(tx, id)?;
                 return Err(Abort::Refused(refused("fail", id, state, token, JobStatus::Running)));
             };
-            let decision = decide_failure(
+            let decision = failure.schedule.decide(
                 row.attempts as u32,
                 row.max_attempts as u32,
                 failure.retryable,
                 failure.retry_after_ms,
-                &Backoff::clamped(row.backoff_base_ms, row.backoff_max_ms),
+                row.backoff_base_ms,
+                row.backoff_max_ms,
             );
             self.apply_failure(tx, id, decision, &failure.error, now)
         })

@@ -12,6 +12,7 @@ use retry_policies::policies::ExponentialBackoff;
 use retry_policies::{Jitter, RetryDecision, RetryPolicy};
 
 use crate::error::{Error, Result};
+use crate::model::retry::{FailureDecision, RetrySchedule};
 
 /// Per-job backoff bounds, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,15 +89,6 @@ impl Backoff {
     }
 }
 
-/// What to do with a job after a failed attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureDecision {
-    /// Pending again after `delay_ms`.
-    Retry { delay_ms: i64 },
-    /// Out of attempts, or the caller said the failure is permanent.
-    DeadLetter,
-}
-
 /// Decides the fate of a job whose `attempts`-th attempt (1-based) just failed.
 /// `retry_after_ms` (a server's Retry-After) replaces the computed backoff.
 pub fn decide_failure(
@@ -114,6 +106,25 @@ pub fn decide_failure(
         None => backoff.delay_ms(attempts),
     };
     FailureDecision::Retry { delay_ms }
+}
+
+/// The queue's policy as the backends' [`RetrySchedule`]: [`decide_failure`] over the
+/// row's stored bounds (clamped, as another tool may have written them).
+#[derive(Debug, Clone, Copy)]
+pub struct JitteredBackoff;
+
+impl RetrySchedule for JitteredBackoff {
+    fn decide(
+        &self,
+        attempts: u32,
+        max_attempts: u32,
+        retryable: bool,
+        retry_after_ms: Option<i64>,
+        backoff_base_ms: i64,
+        backoff_max_ms: i64,
+    ) -> FailureDecision {
+        decide_failure(attempts, max_attempts, retryable, retry_after_ms, &Backoff::clamped(backoff_base_ms, backoff_max_ms))
+    }
 }
 
 #[cfg(test)]

@@ -12,9 +12,6 @@
 //! worker learns it lost the job instead of overwriting the new owner's outcome.
 
 pub mod backoff;
-pub mod filter;
-pub mod job;
-pub mod stats;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -23,14 +20,14 @@ use serde_json::Value;
 
 use crate::backend::{ClaimRequest, Failure};
 use crate::clock::now_ms;
-use crate::delivery::{DeliverySpec, DELIVERY_JOB_TYPE, DELIVERY_REQUEST_KEYS};
 use crate::error::{Error, Result};
+use crate::model::delivery::{DeliverySpec, DELIVERY_JOB_TYPE, DELIVERY_REQUEST_KEYS};
+use crate::model::filter::{check_page, JobFilter, Order};
+use crate::model::job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
+use crate::model::stats::QueueStats;
 use crate::options::{quote, secs_to_ms, OptionReader};
 use crate::store::Store;
-use backoff::{Backoff, DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS};
-use filter::{check_page, JobFilter, Order};
-use job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
-use stats::QueueStats;
+use backoff::{Backoff, JitteredBackoff, DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS};
 
 /// Option keys of `new SyncQueue($store, $options)`.
 pub const QUEUE_OPTION_KEYS: &[&str] = &["max_attempts", "lease_s", "backoff_base_s", "backoff_max_s", "dedupe_window_s"];
@@ -213,7 +210,7 @@ impl Queue {
         }
         let run_at = match (
             r.number("delay_s", 0.0, MAX_SECONDS, "a number of seconds from 0 to 2592000")?,
-            crate::queue::filter::timestamp_ms(&r, "run_at")?,
+            crate::model::filter::timestamp_ms(&r, "run_at")?,
         ) {
             (Some(delay), _) => now + secs_to_ms(delay),
             (None, Some(at)) => at.max(now),
@@ -361,7 +358,7 @@ impl Queue {
                 break t;
             }
         };
-        let jobs = self.store.backend()?.claim(&ClaimRequest { limit, lease_ms, types, token }, now_ms())?;
+        let jobs = self.store.backend()?.claim(&ClaimRequest { limit, lease_ms, types, token, schedule: &JitteredBackoff }, now_ms())?;
         let mut leases = self.leases.lock().unwrap_or_else(|p| p.into_inner());
         if leases.len() + jobs.len() > MAX_REMEMBERED_LEASES {
             leases.clear();
@@ -439,7 +436,7 @@ impl Queue {
             None => defaults.retry_after_ms,
         };
         let error = if error.trim().is_empty() { "failed (no reason given)" } else { error };
-        let failure = Failure { error: error.to_string(), retryable, retry_after_ms };
+        let failure = Failure { error: error.to_string(), retryable, retry_after_ms, schedule: &JitteredBackoff };
         let outcome = self.store.backend()?.fail(id, self.token(id), &failure, now_ms());
         self.finish(id, &outcome);
         outcome

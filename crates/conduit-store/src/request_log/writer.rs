@@ -22,7 +22,7 @@ use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, SendTimeoutError, S
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
-use crate::request_log::LogRow;
+use crate::model::log::LogRow;
 
 /// Tuning of a writer. Set through the Store's `log_*` options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::model::job::JobStatus;
 use crate::options::{quote, OptionReader};
-use crate::queue::job::JobStatus;
 
 /// Filter keys accepted by `list()`/`count()`/`retryFailed()`.
 pub const JOB_FILTER_KEYS: &[&str] = &[

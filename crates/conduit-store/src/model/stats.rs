@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::Result;
-use crate::queue::job::JobStatus;
+use crate::model::job::JobStatus;
 
 /// Snapshot returned by `SyncQueue::stats()`.
 #[derive(Debug, Clone, Default, PartialEq)]
