@@ -11,6 +11,7 @@ PACKAGES=(
   phpunit php-guzzlehttp-guzzle                  # PHP tests; Guzzle is a benchmark baseline
   php-symfony-console                            # the module's Bitrix console commands (tests/module/ConsoleCommandsTest.php)
   mariadb-server mariadb-client                  # MySQL-backed store tests
+  postgresql postgresql-client php8.2-pgsql      # PostgreSQL-backed store tests (php8.2-pgsql: test fixtures only)
   python3-yaml dpkg-dev                          # tests/docker/check.py parses compose.yaml; make deb (dpkg-shlibdeps)
   chromium                                       # tests/browser: the admin pages in headless Chromium
 )

@@ -5,12 +5,24 @@
 //! - `sqlite:///absolute/path/conduit.db` — the embedded default;
 //! - `mysql://user:pass@host:port/database` (also `mariadb://`), port 3306 by default,
 //!   user and password percent-encoded, optional `?socket=/run/mysqld/mysqld.sock`
-//!   to connect through a Unix socket instead of TCP.
+//!   to connect through a Unix socket instead of TCP;
+//! - `postgres://user:pass@host:port/database` (also `postgresql://`), port 5432 by
+//!   default, with optional parameters `host=/run/postgresql` (a Unix-socket
+//!   directory, as libpq reads it; the URL's host may then be empty:
+//!   `postgres://user@/db?host=/run/postgresql`), `sslmode=disable|prefer|require|verify-full`
+//!   (default `disable`) and `sslrootcert=/path/ca.pem` (for `verify-full`; the
+//!   system roots otherwise).
+//!
+//! The server forms are URLs and are parsed by the `url` crate; `sqlite://` is a file
+//! path, not a URL with an authority, and only needs its prefix taken off and its
+//! percent-escapes decoded (a URL parser would also resolve `..` segments, which a
+//! path must keep).
 
 use std::fmt;
 use std::path::PathBuf;
 
 use percent_encoding::percent_decode_str;
+use url::Url;
 
 use crate::error::{Error, Result};
 
@@ -21,6 +33,8 @@ pub enum Dsn {
     Sqlite { path: PathBuf },
     /// A MariaDB 10.6+ / MySQL 8+ server.
     MariaDb(MariaDbDsn),
+    /// A PostgreSQL 12+ server.
+    Postgres(PostgresDsn),
 }
 
 /// Where a MariaDB/MySQL database lives.
@@ -35,6 +49,51 @@ pub struct MariaDbDsn {
     pub socket: Option<String>,
 }
 
+/// How a PostgreSQL connection uses TLS (`sslmode`, libpq's names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PgSslMode {
+    /// Plain TCP (the default: the loopback and socket set-ups this is meant for).
+    #[default]
+    Disable,
+    /// TLS when the server offers it, without verifying its certificate.
+    Prefer,
+    /// TLS always, without verifying the certificate (libpq's `require`: protects
+    /// against eavesdropping, not against an active man in the middle).
+    Require,
+    /// TLS always; the certificate must chain to a trusted root and name the host.
+    VerifyFull,
+}
+
+impl PgSslMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PgSslMode::Disable => "disable",
+            PgSslMode::Prefer => "prefer",
+            PgSslMode::Require => "require",
+            PgSslMode::VerifyFull => "verify-full",
+        }
+    }
+}
+
+/// Where a PostgreSQL database lives.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PostgresDsn {
+    pub user: String,
+    pub password: String,
+    /// Host name or IP address (`host` of the URL); the TLS server name too.
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    /// Unix-socket directory (`?host=/run/postgresql`); when set, TCP is not used.
+    pub socket_dir: Option<String>,
+    pub ssl_mode: PgSslMode,
+    /// PEM file of the roots to trust for `verify-full` instead of the system's.
+    pub ssl_root_cert: Option<String>,
+}
+
+const EXPECTED: &str =
+    "expected \"sqlite:///absolute/path.db\", \"mysql://user:pass@host:3306/db\" or \"postgres://user:pass@host:5432/db\"";
+
 impl Dsn {
     /// Parses a DSN.
     ///
@@ -46,26 +105,22 @@ impl Dsn {
         if let Some(rest) = dsn.strip_prefix("sqlite://") {
             return parse_sqlite(rest);
         }
-        for scheme in ["mysql://", "mariadb://"] {
-            if let Some(rest) = dsn.strip_prefix(scheme) {
-                return parse_mariadb(rest).map(Dsn::MariaDb);
-            }
-        }
         let scheme = dsn.split("://").next().filter(|_| dsn.contains("://")).unwrap_or("");
-        Err(Error::config(if scheme.is_empty() {
-            "invalid DSN: expected \"sqlite:///absolute/path.db\" or \"mysql://user:pass@host:3306/db\"".to_string()
-        } else {
-            format!(
-                "unsupported DSN scheme \"{scheme}\": expected \"sqlite:///absolute/path.db\" or \"mysql://user:pass@host:3306/db\""
-            )
-        }))
+        match scheme {
+            "mysql" | "mariadb" => parse_mariadb(dsn).map(Dsn::MariaDb),
+            "postgres" | "postgresql" => parse_postgres(dsn).map(Dsn::Postgres),
+            "" => Err(Error::config(format!("invalid DSN: {EXPECTED}"))),
+            other => Err(Error::config(format!("unsupported DSN scheme \"{other}\": {EXPECTED}"))),
+        }
     }
 
-    /// `"sqlite"` or `"mysql"`, as PHP's `Store::driver()` reports it.
+    /// `"sqlite"`, `"mysql"` or `"pgsql"` (PDO's driver names), as PHP's
+    /// `Store::driver()` reports it.
     pub fn driver(&self) -> &'static str {
         match self {
             Dsn::Sqlite { .. } => "sqlite",
             Dsn::MariaDb(_) => "mysql",
+            Dsn::Postgres(_) => "pgsql",
         }
     }
 }
@@ -90,83 +145,192 @@ fn parse_sqlite(rest: &str) -> Result<Dsn> {
     Ok(Dsn::Sqlite { path: PathBuf::from(path.into_owned()) })
 }
 
-fn decode(part: &str, what: &str) -> Result<String> {
+/// What the URL forms share: user, password, host, port and database, decoded.
+struct ServerUrl {
+    user: String,
+    password: String,
+    /// Empty only where the engine allows it (a PostgreSQL socket directory).
+    host: String,
+    port: u16,
+    database: String,
+    /// Decoded `?name=value` pairs, in order.
+    params: Vec<(String, String)>,
+}
+
+/// The engine-specific words of the shared URL checks.
+struct UrlForm {
+    /// "MySQL" or "PostgreSQL", for messages.
+    engine: &'static str,
+    /// The shape to show in messages.
+    example: &'static str,
+    default_port: u16,
+    /// Whether an empty host is accepted (the socket is then named by a parameter).
+    empty_host_ok: bool,
+}
+
+fn decode(part: &str, what: &str, form: &UrlForm) -> Result<String> {
     percent_decode_str(part)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| Error::config(format!("invalid MySQL DSN: the {what} is not valid percent-encoded UTF-8")))
+        .map_err(|_| Error::config(format!("invalid {} DSN: the {what} is not valid percent-encoded UTF-8", form.engine)))
 }
 
-fn parse_mariadb(rest: &str) -> Result<MariaDbDsn> {
-    // The password may contain '@' only percent-encoded; the last '@' splits credentials.
-    let (credentials, location) = match rest.rfind('@') {
-        Some(at) => (&rest[..at], &rest[at + 1..]),
-        None => {
-            return Err(Error::config(
-                "invalid MySQL DSN: user name missing, expected \"mysql://user:pass@host:3306/db\"",
-            ))
+/// The port text of a DSN the URL parser refused, to quote it (never the password:
+/// the port follows the last `@`).
+fn port_text(dsn: &str) -> &str {
+    let after_scheme = dsn.split_once("://").map_or(dsn, |(_, r)| r);
+    let authority = after_scheme.split(['/', '?']).next().unwrap_or("");
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let port = match hostport.rsplit_once(']') {
+        Some((_, after)) => after.strip_prefix(':').unwrap_or(""),
+        None => hostport.rsplit_once(':').map_or("", |(_, p)| p),
+    };
+    port
+}
+
+fn parse_server_url(dsn: &str, form: &UrlForm) -> Result<ServerUrl> {
+    let bad = |why: &str| Error::config(format!("invalid {} DSN: {why}, expected \"{}\"", form.engine, form.example));
+    let mut empty_host = false;
+    let url = match Url::parse(dsn) {
+        Ok(url) => url,
+        Err(url::ParseError::EmptyHost) if form.empty_host_ok => {
+            // `scheme://user@/db`: the host is a socket directory given as a parameter.
+            // Parse with a placeholder host; `host` stays empty.
+            empty_host = true;
+            let (scheme, rest) = dsn.split_once("://").unwrap_or((dsn, ""));
+            let (userinfo, location) = match rest.rsplit_once('@') {
+                Some((u, l)) => (format!("{u}@"), l),
+                None => (String::new(), rest),
+            };
+            Url::parse(&format!("{scheme}://{userinfo}localhost{location}")).map_err(|e| bad(&e.to_string()))?
+        }
+        Err(url::ParseError::EmptyHost) => return Err(bad("host missing")),
+        Err(url::ParseError::InvalidPort) => {
+            return Err(bad(&format!("port \"{}\" is not a number from 1 to 65535", port_text(dsn))))
+        }
+        Err(e) => return Err(bad(&e.to_string())),
+    };
+    let user = decode(url.username(), "user name", form)?;
+    if user.is_empty() {
+        return Err(bad("user name missing"));
+    }
+    let password = decode(url.password().unwrap_or(""), "password", form)?;
+    let host = if empty_host {
+        String::new()
+    } else {
+        match url.host() {
+            Some(url::Host::Ipv6(ip)) => ip.to_string(),
+            Some(url::Host::Ipv4(ip)) => ip.to_string(),
+            Some(url::Host::Domain(d)) if !d.is_empty() => decode(d, "host", form)?,
+            _ => return Err(bad("host missing")),
         }
     };
-    let (user, password) = match credentials.split_once(':') {
-        Some((u, p)) => (decode(u, "user name")?, decode(p, "password")?),
-        None => (decode(credentials, "user name")?, String::new()),
+    let shown = format!("{}://{user}{}@{host}", url.scheme(), if password.is_empty() { "" } else { ":***" });
+    let port = match url.port() {
+        None => form.default_port,
+        Some(0) => return Err(bad("port \"0\" is not a number from 1 to 65535")),
+        Some(p) => p,
     };
-    if user.is_empty() {
-        return Err(Error::config("invalid MySQL DSN: user name missing, expected \"mysql://user:pass@host:3306/db\""));
-    }
-    let (location, query) = match location.split_once('?') {
-        Some((l, q)) => (l, Some(q)),
-        None => (location, None),
-    };
-    let (authority, database) = location.split_once('/').ok_or_else(|| {
-        Error::config(format!(
-            "invalid MySQL DSN \"mysql://{user}:***@{location}\": database name missing, expected \"…@host:3306/db\""
-        ))
-    })?;
-    let database = decode(database, "database name")?;
-    if database.is_empty() || database.contains('/') {
+    let path = url.path();
+    let database = path.strip_prefix('/').unwrap_or(path);
+    if database.is_empty() {
         return Err(Error::config(format!(
-            "invalid MySQL DSN \"mysql://{user}:***@{location}\": expected exactly one database name after the host"
+            "invalid {} DSN \"{shown}:{port}\": database name missing, expected \"…@host:{}/db\"",
+            form.engine, form.default_port
         )));
     }
-    let (host, port) = split_host_port(authority).map_err(|why| {
-        Error::config(format!("invalid MySQL DSN \"mysql://{user}:***@{location}\": {why}"))
-    })?;
+    let database = decode(database, "database name", form)?;
+    if database.contains('/') {
+        return Err(Error::config(format!(
+            "invalid {} DSN \"{shown}:{port}/…\": expected exactly one database name after the host",
+            form.engine
+        )));
+    }
+    let params = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    Ok(ServerUrl { user, password, host, port, database, params })
+}
+
+fn parse_mariadb(dsn: &str) -> Result<MariaDbDsn> {
+    let form = UrlForm { engine: "MySQL", example: "mysql://user:pass@host:3306/db", default_port: 3306, empty_host_ok: false };
+    let u = parse_server_url(dsn, &form)?;
     let mut socket = None;
-    if let Some(query) = query {
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            match pair.split_once('=') {
-                Some(("socket", path)) if !path.is_empty() => socket = Some(decode(path, "socket path")?),
-                _ => {
-                    let name = pair.split('=').next().unwrap_or(pair);
-                    return Err(Error::config(format!(
-                        "invalid MySQL DSN: unknown parameter \"{name}\"; the only DSN parameter is \"socket\", other settings go in the options array"
-                    )));
-                }
+    for (name, value) in u.params {
+        match name.as_str() {
+            "socket" if !value.is_empty() => socket = Some(value),
+            _ => {
+                return Err(Error::config(format!(
+                    "invalid MySQL DSN: unknown parameter \"{name}\"; the only DSN parameter is \"socket\", other settings go in the options array"
+                )))
             }
         }
     }
-    Ok(MariaDbDsn { user, password, host, port, database, socket })
+    Ok(MariaDbDsn { user: u.user, password: u.password, host: u.host, port: u.port, database: u.database, socket })
 }
 
-fn split_host_port(authority: &str) -> std::result::Result<(String, u16), String> {
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let (host, after) = v6.split_once(']').ok_or("unterminated IPv6 address")?;
-        (host, after.strip_prefix(':'))
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
+fn parse_postgres(dsn: &str) -> Result<PostgresDsn> {
+    let form =
+        UrlForm { engine: "PostgreSQL", example: "postgres://user:pass@host:5432/db", default_port: 5432, empty_host_ok: true };
+    let u = parse_server_url(dsn, &form)?;
+    let mut socket_dir = None;
+    let mut ssl_mode = PgSslMode::default();
+    let mut ssl_root_cert = None;
+    for (name, value) in u.params {
+        match name.as_str() {
+            "host" if value.starts_with('/') => socket_dir = Some(value),
+            "host" => {
+                return Err(Error::config(format!(
+                    "invalid PostgreSQL DSN: parameter \"host\" must be an absolute Unix-socket directory such as \"/run/postgresql\", got \"{value}\""
+                )))
+            }
+            "sslmode" => {
+                ssl_mode = match value.as_str() {
+                    "disable" => PgSslMode::Disable,
+                    "prefer" => PgSslMode::Prefer,
+                    "require" => PgSslMode::Require,
+                    "verify-full" => PgSslMode::VerifyFull,
+                    _ => {
+                        return Err(Error::config(format!(
+                            "invalid PostgreSQL DSN: sslmode must be \"disable\", \"prefer\", \"require\" or \"verify-full\", got \"{value}\""
+                        )))
+                    }
+                }
+            }
+            "sslrootcert" if value.starts_with('/') => ssl_root_cert = Some(value),
+            "sslrootcert" => {
+                return Err(Error::config(format!(
+                    "invalid PostgreSQL DSN: parameter \"sslrootcert\" must be an absolute path to a PEM file, got \"{value}\""
+                )))
+            }
+            _ => {
+                return Err(Error::config(format!(
+                    "invalid PostgreSQL DSN: unknown parameter \"{name}\"; DSN parameters are \"host\" (socket directory), \"sslmode\" and \"sslrootcert\", other settings go in the options array"
+                )))
+            }
         }
-    };
-    if host.is_empty() {
-        return Err("host missing".into());
     }
-    let port = match port {
-        None => 3306,
-        Some(p) => p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| format!("port \"{p}\" is not a number from 1 to 65535"))?,
-    };
-    Ok((host.to_string(), port))
+    if u.host.is_empty() && socket_dir.is_none() {
+        return Err(Error::config(
+            "invalid PostgreSQL DSN: host missing, expected \"postgres://user:pass@host:5432/db\" or \"postgres://user@/db?host=/run/postgresql\"",
+        ));
+    }
+    if ssl_root_cert.is_some() && ssl_mode != PgSslMode::VerifyFull {
+        return Err(Error::config("invalid PostgreSQL DSN: \"sslrootcert\" only applies with sslmode=verify-full"));
+    }
+    if socket_dir.is_some() && ssl_mode != PgSslMode::Disable && ssl_mode != PgSslMode::Prefer {
+        return Err(Error::config(
+            "invalid PostgreSQL DSN: TLS over a Unix socket is not supported; use sslmode=disable with \"host=/…\"",
+        ));
+    }
+    Ok(PostgresDsn {
+        user: u.user,
+        password: u.password,
+        host: u.host,
+        port: u.port,
+        database: u.database,
+        socket_dir,
+        ssl_mode,
+        ssl_root_cert,
+    })
 }
 
 impl fmt::Display for Dsn {
@@ -174,6 +338,7 @@ impl fmt::Display for Dsn {
         match self {
             Dsn::Sqlite { path } => write!(f, "sqlite://{}", path.display()),
             Dsn::MariaDb(m) => fmt::Display::fmt(m, f),
+            Dsn::Postgres(p) => fmt::Display::fmt(p, f),
         }
     }
 }
@@ -189,6 +354,27 @@ impl fmt::Display for MariaDbDsn {
     }
 }
 
+impl fmt::Display for PostgresDsn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let password = if self.password.is_empty() { "" } else { ":***" };
+        let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
+        write!(f, "postgres://{}{}@{}:{}/{}", self.user, password, host, self.port, self.database)?;
+        let mut sep = '?';
+        if let Some(dir) = &self.socket_dir {
+            write!(f, "{sep}host={dir}")?;
+            sep = '&';
+        }
+        if self.ssl_mode != PgSslMode::Disable {
+            write!(f, "{sep}sslmode={}", self.ssl_mode.as_str())?;
+            sep = '&';
+        }
+        if let Some(cert) = &self.ssl_root_cert {
+            write!(f, "{sep}sslrootcert={cert}")?;
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Debug for Dsn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
@@ -196,6 +382,12 @@ impl fmt::Debug for Dsn {
 }
 
 impl fmt::Debug for MariaDbDsn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Debug for PostgresDsn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
     }
@@ -214,6 +406,16 @@ mod tests {
             ("mysql://u:p%40ss@db.local:3307/bitrix", "mysql://u:***@db.local:3307/bitrix"),
             ("mariadb://u:x@[::1]:3306/d", "mysql://u:***@::1:3306/d"),
             ("mysql://u@localhost/d?socket=/run/mysqld/mysqld.sock", "mysql://u@localhost:3306/d?socket=/run/mysqld/mysqld.sock"),
+            ("postgres://root@127.0.0.1/app", "postgres://root@127.0.0.1:5432/app"),
+            ("postgresql://u:p%40ss@db.local:5433/bitrix", "postgres://u:***@db.local:5433/bitrix"),
+            ("postgres://u:x@[::1]/d", "postgres://u:***@[::1]:5432/d"),
+            ("postgres://u@/d?host=/run/postgresql", "postgres://u@:5432/d?host=/run/postgresql"),
+            ("postgres://u@localhost/d?host=%2Fvar%2Frun%2Fpostgresql", "postgres://u@localhost:5432/d?host=/var/run/postgresql"),
+            ("postgres://u:p@db/d?sslmode=require", "postgres://u:***@db:5432/d?sslmode=require"),
+            (
+                "postgres://u:p@db/d?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem",
+                "postgres://u:***@db:5432/d?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem",
+            ),
         ];
         for (dsn, shown) in cases {
             let parsed = Dsn::parse(dsn).unwrap_or_else(|e| panic!("{dsn}: {e}"));
@@ -223,13 +425,37 @@ mod tests {
             Dsn::MariaDb(m) => assert_eq!(m.password, "p@ss"),
             other => panic!("{other}"),
         }
+        match Dsn::parse("postgresql://us%3Aer:p%40ss%2F@h/my%20db").unwrap() {
+            Dsn::Postgres(p) => {
+                assert_eq!((p.user.as_str(), p.password.as_str(), p.database.as_str()), ("us:er", "p@ss/", "my db"));
+                assert_eq!(p.ssl_mode, PgSslMode::Disable);
+                assert_eq!(p.socket_dir, None);
+            }
+            other => panic!("{other}"),
+        }
+        assert_eq!(Dsn::parse("postgres://u@h/d").unwrap().driver(), "pgsql");
+    }
+
+    #[test]
+    fn ssl_modes_parse_by_libpq_name() {
+        for (mode, expected) in [
+            ("disable", PgSslMode::Disable),
+            ("prefer", PgSslMode::Prefer),
+            ("require", PgSslMode::Require),
+            ("verify-full", PgSslMode::VerifyFull),
+        ] {
+            match Dsn::parse(&format!("postgres://u:secret@h/d?sslmode={mode}")).unwrap() {
+                Dsn::Postgres(p) => assert_eq!(p.ssl_mode, expected, "{mode}"),
+                other => panic!("{other}"),
+            }
+        }
     }
 
     #[test]
     fn rejects_bad_forms_without_leaking_the_password() {
         // dsn, fragment of the message
         let cases = [
-            ("postgres://x", "unsupported DSN scheme \"postgres\""),
+            ("redis://x", "unsupported DSN scheme \"redis\""),
             ("conduit.db", "invalid DSN"),
             ("sqlite://relative.db", "must be absolute"),
             ("sqlite:///tmp/", "directory"),
@@ -238,6 +464,18 @@ mod tests {
             ("mysql://u:secret@host:99999/db", "port \"99999\""),
             ("mysql://u:secret@host/db?ssl=1", "unknown parameter \"ssl\""),
             ("mysql://u:secret@/db", "host missing"),
+            ("mysql://u:secret@h/a/b", "exactly one database name"),
+            ("postgres://host/db", "user name missing"),
+            ("postgres://u:secret@host", "database name missing"),
+            ("postgres://u:secret@host:70000/db", "port \"70000\""),
+            ("postgres://u:secret@host:0/db", "port \"0\""),
+            ("postgres://u:secret@/db", "host missing"),
+            ("postgres://u:secret@h/db?sslmode=verify-ca", "sslmode must be"),
+            ("postgres://u:secret@h/db?sslmode=REQUIRE", "sslmode must be"),
+            ("postgres://u:secret@h/db?host=relative", "absolute Unix-socket directory"),
+            ("postgres://u:secret@h/db?sslrootcert=/ca.pem", "only applies with sslmode=verify-full"),
+            ("postgres://u:secret@h/db?sslmode=require&host=/run/postgresql", "TLS over a Unix socket"),
+            ("postgres://u:secret@h/db?application_name=x", "unknown parameter \"application_name\""),
         ];
         for (dsn, fragment) in cases {
             let err = Dsn::parse(dsn).expect_err(dsn);

@@ -130,9 +130,11 @@ impl Error {
 }
 
 fn looks_like_missing_table(reason: &str) -> bool {
-    // SQLite: "no such table: conduit_jobs"; MariaDB: error 1146 "Table 'db.t' doesn't exist".
+    // SQLite: "no such table: conduit_jobs"; MariaDB: error 1146 "Table 'db.t' doesn't exist";
+    // PostgreSQL: SQLSTATE 42P01 (undefined table) and 42703 (undefined column),
+    // which the backend puts in its message.
     reason.contains("no such table") || reason.contains("doesn't exist") || reason.contains("no such column")
-        || reason.contains("Unknown column")
+        || reason.contains("Unknown column") || reason.contains("ERROR 42P01:") || reason.contains("ERROR 42703:")
 }
 
 impl fmt::Debug for Error {

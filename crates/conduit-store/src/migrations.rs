@@ -1,11 +1,12 @@
 //! The schema, one versioned migration per file and dialect
-//! (`migrations/{sqlite,mariadb}/NNNN_name.sql`), compiled into the library.
+//! (`migrations/{sqlite,mariadb,postgres}/NNNN_name.sql`), compiled into the library.
 //!
 //! Rules the runner (in each backend) follows: migrations run in version order,
 //! each at most once (a `{prefix}schema_version` row records it); every statement is
 //! `CREATE … IF NOT EXISTS`, an additive `ALTER … ADD … IF NOT EXISTS` or an
 //! `ALTER … MODIFY` that sets a column to its final definition, so re-running a
-//! half-applied migration (MariaDB DDL is not transactional) is safe; nothing is
+//! half-applied migration (MariaDB DDL is not transactional; PostgreSQL's is, and its
+//! runner applies each migration in one transaction) is safe; nothing is
 //! ever dropped. An applied migration is never edited: a change is a new version.
 //! [`migrations`] hands them out without running them.
 
@@ -14,6 +15,7 @@
 pub enum Dialect {
     Sqlite,
     MariaDb,
+    Postgres,
 }
 
 /// One schema step.
@@ -23,6 +25,7 @@ pub struct Migration {
     pub name: &'static str,
     sqlite: &'static str,
     mariadb: &'static str,
+    postgres: &'static str,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -31,30 +34,35 @@ const MIGRATIONS: &[Migration] = &[
         name: "jobs",
         sqlite: include_str!("../migrations/sqlite/0001_jobs.sql"),
         mariadb: include_str!("../migrations/mariadb/0001_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0001_jobs.sql"),
     },
     Migration {
         version: 2,
         name: "request_log",
         sqlite: include_str!("../migrations/sqlite/0002_request_log.sql"),
         mariadb: include_str!("../migrations/mariadb/0002_request_log.sql"),
+        postgres: include_str!("../migrations/postgres/0002_request_log.sql"),
     },
     Migration {
         version: 3,
         name: "exact_keys",
         sqlite: include_str!("../migrations/sqlite/0003_exact_keys.sql"),
         mariadb: include_str!("../migrations/mariadb/0003_exact_keys.sql"),
+        postgres: include_str!("../migrations/postgres/0003_exact_keys.sql"),
     },
     Migration {
         version: 4,
         name: "shared_limits",
         sqlite: include_str!("../migrations/sqlite/0004_shared_limits.sql"),
         mariadb: include_str!("../migrations/mariadb/0004_shared_limits.sql"),
+        postgres: include_str!("../migrations/postgres/0004_shared_limits.sql"),
     },
     Migration {
         version: 5,
         name: "status_list",
         sqlite: include_str!("../migrations/sqlite/0005_status_list.sql"),
         mariadb: include_str!("../migrations/mariadb/0005_status_list.sql"),
+        postgres: include_str!("../migrations/postgres/0005_status_list.sql"),
     },
 ];
 
@@ -75,6 +83,7 @@ impl Migration {
         let text = match dialect {
             Dialect::Sqlite => self.sqlite,
             Dialect::MariaDb => self.mariadb,
+            Dialect::Postgres => self.postgres,
         };
         let mut statements = Vec::new();
         let mut current = String::new();
@@ -106,7 +115,7 @@ mod tests {
     fn versions_are_consecutive_and_both_dialects_exist() {
         for (i, m) in migrations().iter().enumerate() {
             assert_eq!(m.version as usize, i + 1);
-            for dialect in [Dialect::Sqlite, Dialect::MariaDb] {
+            for dialect in [Dialect::Sqlite, Dialect::MariaDb, Dialect::Postgres] {
                 let statements = m.statements(dialect, "t_");
                 assert!(!statements.is_empty());
                 for s in &statements {

@@ -1,4 +1,5 @@
-//! `Store`: one database (SQLite file or MariaDB schema) plus a table prefix.
+//! `Store`: one database (SQLite file, MariaDB schema or PostgreSQL database) plus a
+//! table prefix.
 //!
 //! Constructing a store only validates the DSN and options; the first operation
 //! of a process connects (see [`crate::process`] for why, and for fork safety).
@@ -8,9 +9,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use conduit_http::{AttemptRecord, AttemptSink};
 use serde_json::Value;
 
 use crate::backend::mariadb::{MariaDbBackend, MariaDbSettings};
+use crate::backend::postgres::{PostgresBackend, PostgresSettings};
 use crate::backend::sqlite::{SqliteBackend, SqliteSettings};
 use crate::backend::Backend;
 use crate::dsn::Dsn;
@@ -18,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::options::{quote, secs_to_ms, OptionReader};
 use crate::process;
 use crate::request_log::writer::{LogWriter, WriterOptions, WriterStats};
+use crate::request_log::LogRow;
 
 /// Option keys of `new Store($dsn, $options)`.
 pub const STORE_OPTION_KEYS: &[&str] = &[
@@ -45,11 +49,13 @@ pub struct StoreOptions {
     /// which can lose the last commits on power loss, never on a process crash).
     /// Default is `full`.
     pub synchronous_full: bool,
-    /// MariaDB: connections per process. Default is 4.
+    /// MariaDB/PostgreSQL: connections per process. Default is 4.
     pub pool_size: usize,
-    /// MariaDB: TCP connect timeout. Default is 5 s.
+    /// MariaDB/PostgreSQL: TCP connect timeout. Default is 5 s.
     pub connect_timeout_ms: u64,
-    /// MariaDB: network read/write timeout of one statement. Default is 30 s.
+    /// MariaDB: network read/write timeout of one statement; PostgreSQL: how long sent
+    /// data may go unacknowledged (TCP_USER_TIMEOUT) and the keep-alive idle time.
+    /// Default is 30 s.
     pub io_timeout_ms: u64,
     /// The request-log writer.
     pub log: WriterOptions,
@@ -178,7 +184,7 @@ impl Store {
         Ok(Self { inner: Arc::new(Inner { dsn: parsed, options, key }) })
     }
 
-    /// `"sqlite"` or `"mysql"`.
+    /// `"sqlite"`, `"mysql"` or `"pgsql"`.
     pub fn driver(&self) -> &'static str {
         self.inner.dsn.driver()
     }
@@ -205,6 +211,11 @@ impl Store {
                 m,
                 &o.table_prefix,
                 &MariaDbSettings { pool_max: pool_size, connect_timeout_ms: o.connect_timeout_ms, io_timeout_ms: o.io_timeout_ms },
+            )?),
+            Dsn::Postgres(p) => Arc::new(PostgresBackend::open(
+                p,
+                &o.table_prefix,
+                &PostgresSettings { pool_max: pool_size, connect_timeout_ms: o.connect_timeout_ms, io_timeout_ms: o.io_timeout_ms },
             )?),
         })
     }
@@ -271,5 +282,28 @@ impl Store {
     /// The writer's counters in this process (zeros if it never started).
     pub fn writer_stats(&self) -> WriterStats {
         process::existing_writer(&self.inner.key).map(|w| w.stats()).unwrap_or_default()
+    }
+
+    /// The sink to give the HTTP client (`ApiClient(['log' => $store])`): every
+    /// attempt record goes to this store's request log through this process's
+    /// writer. The sink resolves the writer per call, so it keeps working in a
+    /// forked child (which gets its own writer).
+    pub fn attempt_sink(&self) -> Arc<dyn AttemptSink> {
+        Arc::new(StoreSink { store: self.clone() })
+    }
+}
+
+struct StoreSink {
+    store: Store,
+}
+
+impl AttemptSink for StoreSink {
+    fn record(&self, record: AttemptRecord) {
+        match self.store.log_writer() {
+            Ok(writer) => {
+                writer.submit(LogRow::from_attempt(record));
+            }
+            Err(e) => eprintln!("conduit: request log ({}): record dropped: {e}", self.store.display_dsn()),
+        }
     }
 }

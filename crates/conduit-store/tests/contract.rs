@@ -1,8 +1,10 @@
-//! One contract, two engines: every test in `contract` runs on SQLite (a temp file)
-//! and on MariaDB (127.0.0.1:3306, root, empty password — override with
-//! `CONDUIT_TEST_MARIADB=mysql://user:pass@host:port`), each in a database of its
-//! own that is dropped afterwards. MariaDB is never skipped: if it is not reachable
-//! the fixture tries to start the local server, and fails loudly if it cannot.
+//! One contract, three engines: every test in `contract` runs on SQLite (a temp file),
+//! on MariaDB (127.0.0.1:3306, root, empty password — override with
+//! `CONDUIT_TEST_MARIADB=mysql://user:pass@host:port`) and on PostgreSQL
+//! (127.0.0.1:5432, user postgres, trust auth — override with
+//! `CONDUIT_TEST_POSTGRES=postgres://user:pass@host:port`), each in a database of its
+//! own that is dropped afterwards. The servers are never skipped: if one is not
+//! reachable the fixture tries to start it, and fails loudly if it cannot.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Once};
@@ -42,9 +44,10 @@ mod fixtures {
         _guard: Guard,
     }
 
-    enum Guard {
+    pub enum Guard {
         Sqlite(#[allow(dead_code)] tempfile::TempDir),
         MariaDb { admin: String, database: String },
+        Postgres { admin: String, database: String },
     }
 
     impl Drop for Guard {
@@ -54,6 +57,12 @@ mod fixtures {
                     if let Ok(mut conn) = pool.get_conn() {
                         let _ = conn.query_drop(format!("DROP DATABASE IF EXISTS `{database}`"));
                     }
+                }
+            }
+            if let Guard::Postgres { admin, database } = self {
+                // FORCE: this process's store connections to it are still pooled.
+                if let Ok(mut client) = ::postgres::Client::connect(&format!("{admin}/postgres"), ::postgres::NoTls) {
+                    let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"));
                 }
             }
         }
@@ -111,6 +120,55 @@ mod fixtures {
         let store = Store::open(&dsn, StoreOptions::default()).expect("open");
         store.migrate().expect("migrate");
         Fixture { store, dsn, _guard: Guard::MariaDb { admin, database } }
+    }
+
+    pub fn postgres_admin_url() -> String {
+        std::env::var("CONDUIT_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    }
+
+    pub fn postgres_admin() -> ::postgres::Client {
+        let admin = postgres_admin_url();
+        ensure_postgres_running(&admin);
+        ::postgres::Client::connect(&format!("{admin}/postgres"), ::postgres::NoTls).expect("PostgreSQL admin connection")
+    }
+
+    fn ensure_postgres_running(admin: &str) {
+        static START: Once = Once::new();
+        START.call_once(|| {
+            let reachable = || ::postgres::Client::connect(&format!("{admin}/postgres"), ::postgres::NoTls).is_ok();
+            if reachable() {
+                return;
+            }
+            eprintln!("PostgreSQL not reachable at {admin}: starting the local cluster");
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/ensure-postgres.sh");
+            let _ = std::process::Command::new("bash").arg(script).status();
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while Instant::now() < deadline {
+                if reachable() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(250));
+            }
+            panic!("PostgreSQL is required by these tests and could not be reached or started at {admin}");
+        });
+    }
+
+    /// A database of its own (dropped afterwards), unmigrated.
+    pub fn postgres_database() -> (String, Guard) {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let admin = postgres_admin_url();
+        let mut client = postgres_admin();
+        let database =
+            format!("conduit_test_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), rand_suffix());
+        client.batch_execute(&format!("CREATE DATABASE \"{database}\"")).expect("create test database");
+        (format!("{admin}/{database}"), Guard::Postgres { admin, database })
+    }
+
+    pub fn postgres() -> Fixture {
+        let (dsn, guard) = postgres_database();
+        let store = Store::open(&dsn, StoreOptions::default()).expect("open");
+        store.migrate().expect("migrate");
+        Fixture { store, dsn, _guard: guard }
     }
 
     fn rand_suffix() -> u32 {
@@ -811,6 +869,7 @@ macro_rules! all_contract_tests {
 
 all_contract_tests!(sqlite, crate::fixtures::sqlite);
 all_contract_tests!(mariadb, crate::fixtures::mariadb);
+all_contract_tests!(postgres, crate::fixtures::postgres);
 
 #[test]
 fn unreachable_databases_are_database_errors_not_panics() {
@@ -854,4 +913,74 @@ fn bad_dsns_and_options_are_config_errors() {
     assert!(q.push("t", &json!(1), Some(&json!({"max_attempts": 0}))).unwrap_err().is_config());
     assert!(q.push("t", &json!(1), Some(&json!({"backoff_base_s": 10, "backoff_max_s": 1}))).unwrap_err().is_config());
     assert!(q.ack(0, None).unwrap_err().is_config());
+}
+
+#[test]
+fn postgres_errors_are_database_errors_with_the_servers_reason() {
+    let store = Store::open(
+        "postgres://postgres:secret@127.0.0.1:1/nope",
+        StoreOptions { connect_timeout_ms: 500, ..StoreOptions::default() },
+    )
+    .unwrap();
+    let q = Queue::new(store.clone(), no_opts()).unwrap();
+    let err = q.push("t", &json!(1), None).unwrap_err();
+    assert!(err.is_database() && err.is_transient(), "{err}");
+    assert!(err.message().starts_with("cannot push jobs: ") && err.message().contains("Connection refused"), "{err}");
+    assert!(!err.message().contains("secret"), "{err}");
+
+    let (dsn, _guard) = fixtures::postgres_database();
+    let unmigrated = Store::open(&dsn, StoreOptions::default()).unwrap();
+    assert_eq!(unmigrated.schema_version().unwrap(), 0);
+    let err = Queue::new(unmigrated.clone(), no_opts()).unwrap().push("t", &json!(1), None).unwrap_err();
+    assert!(err.is_database() && !err.is_transient(), "{err}");
+    assert!(err.message().contains("run $store->migrate()"), "{err}");
+    assert!(err.message().contains("42P01"), "the SQLSTATE is shown: {err}");
+    let missing = Store::open(&format!("{dsn}_missing"), StoreOptions::default()).unwrap();
+    let err = missing.ping().unwrap_err();
+    assert!(err.is_database() && err.message().contains("does not exist"), "{err}");
+}
+
+/// The local cluster has `ssl = on` (Debian's snakeoil certificate), so the TLS path
+/// is checked live: `require` encrypts (the server's pg_stat_ssl says so) and
+/// `verify-full` refuses the self-signed certificate.
+#[test]
+fn postgres_sslmode_require_encrypts_and_verify_full_checks_the_certificate() {
+    let mut admin = fixtures::postgres_admin();
+    let ssl_on: String = admin.query_one("SHOW ssl", &[]).unwrap().get(0);
+    if ssl_on != "on" {
+        panic!("this test needs the local PostgreSQL with ssl = on (Debian's default); it is {ssl_on}");
+    }
+    let (dsn, _guard) = fixtures::postgres_database();
+    let database = dsn.rsplit('/').next().unwrap().to_string();
+    let store = Store::open(&format!("{dsn}?sslmode=require"), StoreOptions::default()).unwrap();
+    store.migrate().unwrap();
+    let q = Queue::new(store.clone(), no_opts()).unwrap();
+    q.push("t", &json!({"over": "tls"}), None).unwrap();
+    let encrypted: i64 = admin
+        .query_one(
+            "SELECT COUNT(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+             WHERE a.datname = $1 AND a.application_name = 'conduit' AND s.ssl",
+            &[&database],
+        )
+        .unwrap()
+        .get(0);
+    assert!(encrypted >= 1, "the store's connection is encrypted");
+    let plain: i64 = admin
+        .query_one(
+            "SELECT COUNT(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+             WHERE a.datname = $1 AND a.application_name = 'conduit' AND NOT s.ssl",
+            &[&database],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(plain, 0);
+
+    let verified = Store::open(
+        &format!("{dsn}?sslmode=verify-full&sslrootcert=/etc/ssl/certs/ca-certificates.crt"),
+        StoreOptions::default(),
+    )
+    .unwrap();
+    let err = verified.ping().unwrap_err();
+    assert!(err.is_database(), "{err}");
+    assert!(err.message().contains("certificate") || err.message().contains("TLS"), "{err}");
 }

@@ -5,11 +5,15 @@
 //! - [`sqlite`] — claims inside a `BEGIN IMMEDIATE` transaction (one writer at a time
 //!   across processes, so the group check is exact);
 //! - [`mariadb`] — claims with `SELECT … FOR UPDATE SKIP LOCKED` at READ COMMITTED,
-//!   plus a per-group lock row for ordered groups.
+//!   plus a per-group lock row for ordered groups;
+//! - [`postgres`] — the same claim design as MariaDB (`FOR UPDATE SKIP LOCKED`, group
+//!   lock rows), with `ON CONFLICT` and savepoints where MariaDB catches duplicate keys.
 //!
-//! Why synchronous drivers (rusqlite with bundled SQLite, and the `mysql` crate):
+//! Why synchronous drivers (rusqlite with bundled SQLite, the `mysql` crate and the
+//! `postgres` crate):
 //! every PHP call is synchronous, so an async driver would only add a runtime hop per
-//! statement; neither driver spawns threads, which keeps the fork story simple (a
+//! statement; no driver spawns long-lived threads (`postgres` runs a current-thread
+//! runtime inside each call), which keeps the fork story simple (a
 //! child rebuilds its connections, see [`crate::process`]); bundled SQLite pins a
 //! version with `RETURNING`, WAL and `BEGIN IMMEDIATE` everywhere.
 //!
@@ -18,14 +22,14 @@
 
 pub(crate) mod limits;
 pub(crate) mod mariadb;
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use crate::error::{Error, Result};
-use crate::model::filter::{JobColumn, JobFilter, Order};
-use crate::model::job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
-use crate::model::log::{LogColumn, LogEntry, LogFilter, LogRow, LogSample, StatusClass};
-use crate::model::retry::RetrySchedule;
-use crate::model::stats::QueueStats;
+use crate::queue::filter::{JobColumn, JobFilter, Order};
+use crate::queue::job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
+use crate::queue::stats::QueueStats;
+use crate::request_log::{LogColumn, LogEntry, LogFilter, LogRow, LogSample, StatusClass};
 
 /// What a claim asks for.
 #[derive(Debug, Clone)]
@@ -36,8 +40,6 @@ pub(crate) struct ClaimRequest {
     pub types: Vec<String>,
     /// Fencing token written on every claimed row; ack/fail/release must present it.
     pub token: i64,
-    /// Decides the fate of expired leases the claim recovers (the queue's policy).
-    pub schedule: &'static dyn RetrySchedule,
 }
 
 /// A failed attempt as reported by the worker.
@@ -46,8 +48,6 @@ pub(crate) struct Failure {
     pub error: String,
     pub retryable: bool,
     pub retry_after_ms: Option<i64>,
-    /// Decides retry or dead letter from the row's counters (the queue's policy).
-    pub schedule: &'static dyn RetrySchedule,
 }
 
 /// The job table.
