@@ -36,6 +36,9 @@ pub struct PhpMapper {
     plan: Mapper,
     /// The spec's `callback` callables, by index; kept alive by this object.
     callbacks: Vec<Zval>,
+    /// Per callback: whether it takes the record (a closure declaring one parameter
+    /// does not, and is called with the value alone — no record array is built).
+    takes_record: Vec<bool>,
     /// The record keys the spec reads (`None`: all): a JSON stream decodes only these.
     pub(crate) roots: Option<Vec<String>>,
     /// Output keys by field id, made once (the result arrays reuse them).
@@ -50,7 +53,8 @@ impl PhpMapper {
         let plan = Mapper::compile(&json).map_err(|e| config_error(format!("{e}.")))?;
         let roots = plan.root_keys();
         let out_keys = plan.field_names().into_iter().map(OutKey::new).collect();
-        Ok(Self { plan, callbacks, roots, out_keys })
+        let takes_record = callbacks.iter().map(takes_record).collect();
+        Ok(Self { plan, callbacks, takes_record, roots, out_keys })
     }
 
     /// Maps one record; throws `MappingException` listing every problem.
@@ -222,7 +226,7 @@ pub(crate) enum Failure {
 impl PhpMapper {
     /// Maps a PHP array straight into a PHP array.
     pub(crate) fn run_zval(&self, record: &Zval) -> Result<Zval, Failure> {
-        let mut hook = PhpCallOut { callables: &self.callbacks };
+        let mut hook = PhpCallOut { callables: &self.callbacks, takes_record: &self.takes_record };
         let mut out = ZvalOutput { keys: &self.out_keys };
         self.plan.map_into(PhpValue::of(record), &mut hook, &mut out).map_err(|e| match e {
             MapError::Invalid(errors) => Failure::Invalid(errors.0),
@@ -232,17 +236,9 @@ impl PhpMapper {
 
     /// Maps any record into a PHP array.
     pub(crate) fn run_into<I: conduit_mapper::Input>(&self, record: &I) -> Result<Zval, Failure> {
-        let mut hook = PhpCallOut { callables: &self.callbacks };
+        let mut hook = PhpCallOut { callables: &self.callbacks, takes_record: &self.takes_record };
         let mut out = ZvalOutput { keys: &self.out_keys };
         self.plan.map_into(record, &mut hook, &mut out).map_err(|e| match e {
-            MapError::Invalid(errors) => Failure::Invalid(errors.0),
-            MapError::Aborted => Failure::Aborted,
-        })
-    }
-
-    pub(crate) fn run(&self, record: &Value) -> Result<Value, Failure> {
-        let mut hook = PhpCallOut { callables: &self.callbacks };
-        self.plan.map_with(record, &mut hook).map_err(|e| match e {
             MapError::Invalid(errors) => Failure::Invalid(errors.0),
             MapError::Aborted => Failure::Aborted,
         })
@@ -252,6 +248,35 @@ impl PhpMapper {
 /// Calls the spec's PHP callables, on the PHP thread, during `map()`.
 struct PhpCallOut<'a> {
     callables: &'a [Zval],
+    takes_record: &'a [bool],
+}
+
+/// `ZEND_ACC_VARIADIC` (Zend/zend_compile.h).
+const ZEND_ACC_VARIADIC: u32 = 1 << 14;
+
+extern "C" {
+    /// The function of a `Closure` object (Zend/zend_closures.h, `ZEND_API`).
+    fn zend_get_closure_method_def(obj: *mut ext_php_rs::ffi::zend_object) -> *const ext_php_rs::ffi::zend_function;
+}
+
+/// Whether a callback can receive the record: anything but a closure that declares
+/// fewer than two parameters and no variadic one.
+fn takes_record(callable: &Zval) -> bool {
+    let Some(obj) = callable.object() else { return true };
+    if obj.get_class_name().ok().as_deref() != Some("Closure") {
+        return true;
+    }
+    // SAFETY: `obj` is a live Closure object; the engine returns its function.
+    let func = unsafe { zend_get_closure_method_def(std::ptr::from_ref(obj).cast_mut()) };
+    // SAFETY: a non-null pointer to the closure's function; `common` is valid for
+    // user and internal functions alike.
+    match unsafe { func.as_ref() } {
+        Some(f) => {
+            let common = unsafe { f.common };
+            common.num_args >= 2 || common.fn_flags & ZEND_ACC_VARIADIC != 0
+        }
+        None => true,
+    }
 }
 
 impl CallOut for PhpCallOut<'_> {
@@ -260,6 +285,9 @@ impl CallOut for PhpCallOut<'_> {
     }
 
     fn call_with(&mut self, callback: usize, value: &Value, record: &dyn AnyRecord) -> Result<Value, CallOutError> {
+        if !self.takes_record.get(callback).copied().unwrap_or(true) {
+            return self.call_args(callback, value, None);
+        }
         // A PHP record goes to the callback as it is (no copy).
         if let Some(php) = record.as_any().and_then(|r| r.downcast_ref::<PhpValue>()) {
             return self.call_zvals(callback, value, &php.zval().shallow_clone());
@@ -273,10 +301,18 @@ impl CallOut for PhpCallOut<'_> {
 
 impl PhpCallOut<'_> {
     fn call_zvals(&mut self, callback: usize, value: &Value, record: &Zval) -> Result<Value, CallOutError> {
+        self.call_args(callback, value, Some(record))
+    }
+
+    fn call_args(&mut self, callback: usize, value: &Value, record: Option<&Zval>) -> Result<Value, CallOutError> {
         let callable = self.callables.get(callback).ok_or_else(|| CallOutError::Reject("has no such callback".into()))?;
         let callable = ZendCallable::new(callable).map_err(|_| CallOutError::Reject("callback is no longer callable".into()))?;
         let value = json_to_zval(value);
-        match callable.try_call(vec![&value, record]) {
+        let args: Vec<&dyn ext_php_rs::convert::IntoZvalDyn> = match record {
+            Some(record) => vec![&value, record],
+            None => vec![&value],
+        };
+        match callable.try_call(args) {
             Ok(ret) => zval_to_json(&ret, "return value").map_err(|m| CallOutError::Reject(format!("callback {m}"))),
             // The callback threw: leave the exception pending for PHP and stop.
             Err(_) if ExecutorGlobals::has_exception() => Err(CallOutError::Abort),

@@ -145,6 +145,7 @@ impl RecordStream {
                     stack: Vec::new(),
                     seen_root: false,
                     buf: Vec::new(),
+                    pool: Vec::new(),
                 }))
             }
         };
@@ -570,6 +571,8 @@ struct XmlSource {
     /// Names of the open elements above the cursor.
     stack: Vec<String>,
     buf: Vec<u8>,
+    /// One event buffer per nesting level inside a record, reused record after record.
+    pool: Vec<Vec<u8>>,
 }
 
 /// Reads up to the end of the XML declaration, finds its encoding, and returns a
@@ -644,8 +647,14 @@ impl XmlSource {
                         && self.stack.iter().zip(&self.path).all(|(a, b)| a == b)
                         && self.path.last() == Some(&name);
                     if at_record {
-                        let reader = self.reader(index)?;
-                        return read_element(reader, &start, 0, index).map(Some);
+                        self.reader(index)?;
+                        let Some(reader) = self.reader.as_mut() else {
+                            return Err(fail("io", "the body is gone", index));
+                        };
+                        if self.pool.is_empty() {
+                            self.pool = vec![Vec::new(); MAX_DEPTH.saturating_add(2)];
+                        }
+                        return read_element(reader, &start, 0, index, &mut self.pool).map(Some);
                     }
                     if self.stack.len() >= MAX_DEPTH {
                         return Err(fail("too_deep", format!("elements nest deeper than {MAX_DEPTH} levels"), index));
@@ -687,21 +696,21 @@ fn xml_error(e: &quick_xml::Error, index: u64) -> StreamError {
 }
 
 /// Reads the element opened by `start` up to its end tag.
-fn read_element(reader: &mut XmlReader, start: &BytesStart<'_>, depth: usize, index: u64) -> Result<Node<'static>, StreamError> {
-    if depth > MAX_DEPTH {
+/// `pool` holds this level's event buffer first, then the deeper levels'.
+fn read_element(reader: &mut XmlReader, start: &BytesStart<'_>, depth: usize, index: u64, pool: &mut [Vec<u8>]) -> Result<Node<'static>, StreamError> {
+    let Some((buf, deeper)) = pool.split_first_mut().filter(|_| depth <= MAX_DEPTH) else {
         return Err(fail("too_deep", format!("elements nest deeper than {MAX_DEPTH} levels"), index));
-    }
-    let mut children: Vec<(Cow<'static, str>, Node<'static>)> = Vec::new();
+    };
+    let mut children: Vec<(Cow<'static, str>, Node<'static>)> = Vec::with_capacity(8);
     let mut text = String::new();
-    let mut buf = Vec::new();
     loop {
         buf.clear();
-        let event = reader.read_event_into(&mut buf).map_err(|e| xml_error(&e, index))?;
+        let event = reader.read_event_into(buf).map_err(|e| xml_error(&e, index))?;
         match event {
             Event::Start(child) => {
-                let child = child.into_owned();
+                // `child` borrows this level's buffer; the child reads into the next one.
                 let name = element_name(&child, index)?;
-                let value = read_element(reader, &child, depth.saturating_add(1), index)?;
+                let value = read_element(reader, &child, depth.saturating_add(1), index, deeper)?;
                 add_child(&mut children, name, value);
             }
             Event::Empty(child) => {

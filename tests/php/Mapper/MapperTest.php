@@ -260,6 +260,23 @@ final class MapperTest extends TestCase
         self::assertSame(['CODE' => '-8', 'SUB' => ['X' => '8']], $m->map(['id' => 8]), 'missing → null for the callback');
     }
 
+    public function testOneParameterClosuresAreNotPassedTheRecord(): void
+    {
+        // A closure declaring one parameter gets the value alone (no record array is
+        // built for it); two parameters, a variadic one, or a non-closure callable get both.
+        $m = new Mapper(['fields' => [
+            'one' => ['from' => 'a', 'callback' => static fn ($v) => func_num_args()],
+            'two' => ['from' => 'a', 'callback' => static fn ($v, $r) => func_num_args() . ':' . $r['b']],
+            'rest' => ['from' => 'a', 'callback' => static fn (...$args) => count($args)],
+        ]]);
+        self::assertSame(['one' => 1, 'two' => '2:x', 'rest' => 2], $m->map(['a' => 1, 'b' => 'x']));
+        $records = [];
+        foreach ($m->mapJson('{"items": [{"a": 1, "b": "y"}]}', 'items[*]') as $row) {
+            $records[] = $row;
+        }
+        self::assertSame([['one' => 1, 'two' => '2:y', 'rest' => 2]], $records);
+    }
+
     public function testCallbackExceptionPropagatesUnchanged(): void
     {
         $m = new Mapper(['fields' => ['a' => ['from' => 'a', 'callback' => static function (): never {
