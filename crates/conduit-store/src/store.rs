@@ -9,7 +9,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use conduit_http::{AttemptRecord, AttemptSink};
 use serde_json::Value;
 
 use crate::backend::mariadb::{MariaDbBackend, MariaDbSettings};
@@ -21,7 +20,6 @@ use crate::error::{Error, Result};
 use crate::options::{quote, secs_to_ms, OptionReader};
 use crate::process;
 use crate::request_log::writer::{LogWriter, WriterOptions, WriterStats};
-use crate::request_log::LogRow;
 
 /// Option keys of `new Store($dsn, $options)`.
 pub const STORE_OPTION_KEYS: &[&str] = &[
@@ -282,28 +280,5 @@ impl Store {
     /// The writer's counters in this process (zeros if it never started).
     pub fn writer_stats(&self) -> WriterStats {
         process::existing_writer(&self.inner.key).map(|w| w.stats()).unwrap_or_default()
-    }
-
-    /// The sink to give the HTTP client (`ApiClient(['log' => $store])`): every
-    /// attempt record goes to this store's request log through this process's
-    /// writer. The sink resolves the writer per call, so it keeps working in a
-    /// forked child (which gets its own writer).
-    pub fn attempt_sink(&self) -> Arc<dyn AttemptSink> {
-        Arc::new(StoreSink { store: self.clone() })
-    }
-}
-
-struct StoreSink {
-    store: Store,
-}
-
-impl AttemptSink for StoreSink {
-    fn record(&self, record: AttemptRecord) {
-        match self.store.log_writer() {
-            Ok(writer) => {
-                writer.submit(LogRow::from_attempt(record));
-            }
-            Err(e) => eprintln!("conduit: request log ({}): record dropped: {e}", self.store.display_dsn()),
-        }
     }
 }

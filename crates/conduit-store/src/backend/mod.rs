@@ -26,10 +26,11 @@ pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use crate::error::{Error, Result};
-use crate::queue::filter::{JobColumn, JobFilter, Order};
-use crate::queue::job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
-use crate::queue::stats::QueueStats;
-use crate::request_log::{LogColumn, LogEntry, LogFilter, LogRow, LogSample, StatusClass};
+use crate::model::filter::{JobColumn, JobFilter, Order};
+use crate::model::job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
+use crate::model::log::{LogColumn, LogEntry, LogFilter, LogRow, LogSample, StatusClass};
+use crate::model::retry::RetrySchedule;
+use crate::model::stats::QueueStats;
 
 /// What a claim asks for.
 #[derive(Debug, Clone)]
@@ -40,6 +41,8 @@ pub(crate) struct ClaimRequest {
     pub types: Vec<String>,
     /// Fencing token written on every claimed row; ack/fail/release must present it.
     pub token: i64,
+    /// Decides the fate of expired leases the claim recovers (the queue's policy).
+    pub schedule: &'static dyn RetrySchedule,
 }
 
 /// A failed attempt as reported by the worker.
@@ -48,6 +51,8 @@ pub(crate) struct Failure {
     pub error: String,
     pub retryable: bool,
     pub retry_after_ms: Option<i64>,
+    /// Decides retry or dead letter from the row's counters (the queue's policy).
+    pub schedule: &'static dyn RetrySchedule,
 }
 
 /// The job table.

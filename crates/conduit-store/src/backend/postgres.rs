@@ -47,11 +47,11 @@ use super::{
 use crate::dsn::PostgresDsn;
 use crate::error::{Error, Result};
 use crate::migrations::{latest_version, migrations, Dialect};
-use crate::queue::backoff::{decide_failure, Backoff, FailureDecision};
-use crate::queue::filter::{JobColumn, JobFilter, Order};
-use crate::queue::job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
-use crate::queue::stats::{quantile_offset, QueueStats, RawQueueStats, HOUR_MS};
-use crate::request_log::{LogColumn, LogEntry, LogFilter, LogRow, LogSample};
+use crate::model::filter::{JobColumn, JobFilter, Order};
+use crate::model::job::{FailOutcome, Job, JobStatus, NewJob, Pushed};
+use crate::model::log::{LogColumn, LogEntry, LogFilter, LogRow, LogSample};
+use crate::model::retry::{FailureDecision, RetrySchedule};
+use crate::model::stats::{quantile_offset, QueueStats, RawQueueStats, HOUR_MS};
 use pool::{Pool, PoolError, StatementCache};
 
 /// Connection settings of a PostgreSQL store.
@@ -458,7 +458,7 @@ impl PostgresBackend {
 
     /// Gives expired leases back (or dead-letters them on their last attempt);
     /// rows another claim is recovering right now are skipped, not waited for.
-    fn recover_expired(&self, db: &mut Db<'_, Transaction<'_>>, now: i64) -> Q<()> {
+    fn recover_expired(&self, db: &mut Db<'_, Transaction<'_>>, schedule: &dyn RetrySchedule, now: i64) -> Q<()> {
         let last = self.last_recover.load(Ordering::Relaxed);
         if now >= last && now - last < RECOVER_EVERY_MS {
             return Ok(());
@@ -476,12 +476,13 @@ impl PostgresBackend {
         for row in expired {
             let (id, attempts, max_attempts, base, max): (i64, i64, i64, i64, i64) =
                 (take(&row, 0)?, take(&row, 1)?, take(&row, 2)?, take(&row, 3)?, take(&row, 4)?);
-            let decision = decide_failure(
+            let decision = schedule.decide(
                 attempts.clamp(0, u32::MAX.into()) as u32,
                 max_attempts.clamp(0, u32::MAX.into()) as u32,
                 true,
                 None,
-                &Backoff::clamped(base, max),
+                base,
+                max,
             );
             self.apply_failure(db, id, decision, LEASE_EXPIRED, now)?;
         }
@@ -695,7 +696,7 @@ impl JobStore for PostgresBackend {
         );
         let lease_until = now.saturating_add(claim.lease_ms);
         self.tx("claim jobs", |db| {
-            self.recover_expired(db, now)?;
+            self.recover_expired(db, claim.schedule, now)?;
             let rows = if claim.types.is_empty() { db.query(&sql, &[&now])? } else { db.query(&sql, &[&now, &claim.types])? };
             let mut candidates = rows.iter().map(read_job).collect::<Q<Vec<JobRow>>>()?;
             if candidates.is_empty() {
@@ -784,12 +785,13 @@ impl JobStore for PostgresBackend {
             if status != JobStatus::Running || (token.is_some() && lease_token != token) {
                 return Err(Abort::Refused(refused("fail", id, Some(JobState { status, lease_token }), token, JobStatus::Running)));
             }
-            let decision = decide_failure(
+            let decision = failure.schedule.decide(
                 attempts.clamp(0, u32::MAX.into()) as u32,
                 max_attempts.clamp(0, u32::MAX.into()) as u32,
                 failure.retryable,
                 failure.retry_after_ms,
-                &Backoff::clamped(base, max),
+                base,
+                max,
             );
             self.apply_failure(db, id, decision, &failure.error, now)
         })
