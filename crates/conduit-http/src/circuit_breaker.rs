@@ -59,9 +59,10 @@ struct SharedState {
 impl SharedState {
     fn warn(&self, e: &str) {
         if !self.warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
-            eprintln!(
-                "conduit: circuit_breaker: shared state ({}) failed, using the per-process breaker: {e}",
-                self.backend.0.describe()
+            tracing::warn!(
+                shared_state = %crate::redact::mask_userinfo_passwords(&self.backend.0.describe()),
+                error = %crate::redact::mask_userinfo_passwords(e),
+                "circuit_breaker: shared state failed, using the per-process breaker"
             );
         }
     }

@@ -92,6 +92,7 @@ impl ApiClient {
             return Ok(());
         }
         let state = process::current()?;
+        tracing::debug!(origin = %self.config.target_key(), pid = std::process::id(), "client rebound to this process's pool after fork");
         self.http = state.pool_for(&self.config)?;
         self.limiter = state.limiter_for(&self.config)?;
         self.breaker = state.breaker_for(&self.config)?;
@@ -134,6 +135,12 @@ impl ApiClient {
                 Some(b) => match b.try_acquire() {
                     Ok(p) => Some(p),
                     Err(wait) => {
+                        tracing::info!(
+                            origin = %self.config.target_key(),
+                            endpoint = %self.log_endpoint(spec),
+                            retry_in_ms = wait.as_millis() as u64,
+                            "circuit breaker open: request not sent"
+                        );
                         let err = Error::circuit_open(&self.config.target_key(), wait).with_attempts(attempt - 1);
                         self.emit_failure(spec, &correlation_id, attempt, SystemTime::now(), 0.0, &err, extra_sink);
                         return Err(err);
@@ -144,8 +151,22 @@ impl ApiClient {
                 limiter.acquire().await;
             }
             let attempt_started_at = SystemTime::now();
-            let result =
-                self.attempt_once(spec, &prepared, attempt, &correlation_id, extra_sink, attempt_started_at, stream_slot).await;
+            // Field values are only computed when the span is enabled (info or finer).
+            let span = tracing::info_span!(
+                "http.attempt",
+                method = %prepared.method,
+                origin = %self.config.target_key(),
+                endpoint = %self.log_endpoint(spec),
+                attempt,
+                correlation_id = %correlation_id,
+            );
+            let attempt_clock = Instant::now();
+            let result = tracing::Instrument::instrument(
+                self.attempt_once(spec, &prepared, attempt, &correlation_id, extra_sink, attempt_started_at, stream_slot),
+                span.clone(),
+            )
+            .await;
+            self.trace_attempt(&span, &result, attempt_clock.elapsed());
 
             let (outcome, retry_after, final_error) = match result {
                 AttemptResult::Answered(mut response) => {
@@ -179,6 +200,7 @@ impl ApiClient {
                     let repeatable = has_key || is_idempotent_method(&spec.method);
                     // A pooled connection the server closed while idle: one free retry.
                     if stale_connection && repeatable && !stale_retry_used && self.retry.config().max_attempts == 1 {
+                        tracing::debug!(parent: &span, "stale pooled connection: sending once more");
                         stale_retry_used = true;
                         attempt -= 1;
                         continue;
@@ -192,9 +214,20 @@ impl ApiClient {
                 }
             };
             match self.retry.next_step(&spec.method, outcome, has_key, attempt, retry_after, started.elapsed()) {
-                NextStep::RetryAfter(delay) => tokio::time::sleep(delay).await,
-                NextStep::GiveUp => return Err(final_error.with_attempts(attempt)),
+                NextStep::RetryAfter(delay) => {
+                    tracing::info!(parent: &span, delay_ms = delay.as_millis() as u64, "retrying after a delay");
+                    tokio::time::sleep(delay).await
+                }
+                NextStep::GiveUp => {
+                    tracing::debug!(parent: &span, attempts = attempt, "giving up: the failure goes to the caller");
+                    return Err(final_error.with_attempts(attempt));
+                }
                 NextStep::WaitExceedsBudget(wait) => {
+                    tracing::info!(
+                        parent: &span,
+                        wait_ms = wait.as_millis() as u64,
+                        "giving up: the server asks to wait beyond the retry budget"
+                    );
                     let response = final_error.response().cloned();
                     return Err(match response {
                         Some(r) => Error::rate_limited(
@@ -206,6 +239,34 @@ impl ApiClient {
                         None => final_error.with_attempts(attempt),
                     });
                 }
+            }
+        }
+    }
+
+    /// The endpoint as diagnostics show it: the path without its query (where auth
+    /// parameters and filters live), scrubbed of every configured credential.
+    fn log_endpoint(&self, spec: &RequestSpec) -> String {
+        self.config.redactor.scrub_literals(spec.path.split(['?', '#']).next().unwrap_or(""))
+    }
+
+    /// One event per attempt, inside its span: status or error kind, and duration.
+    fn trace_attempt(&self, span: &tracing::Span, result: &AttemptResult, elapsed: Duration) {
+        let duration_ms = (elapsed.as_secs_f64() * 10_000.0).round() / 10.0;
+        match result {
+            AttemptResult::Answered(response) if response.status < 400 => {
+                tracing::debug!(parent: span, status = response.status, duration_ms, "attempt answered");
+            }
+            AttemptResult::Answered(response) => {
+                tracing::info!(parent: span, status = response.status, duration_ms, "attempt answered with an error status");
+            }
+            AttemptResult::Failed { kind, message, .. } => {
+                tracing::info!(
+                    parent: span,
+                    error_kind = ?kind,
+                    error = %self.config.redactor.scrub_text(message),
+                    duration_ms,
+                    "attempt failed"
+                );
             }
         }
     }

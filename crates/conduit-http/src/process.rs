@@ -68,7 +68,14 @@ pub fn current() -> Result<&'static ProcessState, Error> {
         requests_sent: AtomicU64::new(0),
     }));
     // The previous state (the parent's, inherited by fork) is leaked on purpose.
-    CURRENT.store(std::ptr::from_ref(state).cast_mut(), Ordering::Release);
+    let previous = CURRENT.swap(std::ptr::from_ref(state).cast_mut(), Ordering::AcqRel);
+    // SAFETY: as above. Only its pid is read: its mutexes may have been held by a
+    // thread that does not exist in this child.
+    if let Some(inherited) = unsafe { previous.as_ref() } {
+        tracing::info!(parent_pid = inherited.pid, pid, "HTTP runtime and pools rebuilt after fork");
+    } else {
+        tracing::debug!(pid, "HTTP runtime started in this process");
+    }
     Ok(state)
 }
 

@@ -110,9 +110,10 @@ impl RateLimiter {
                 // state must not stop the site (warned once per limiter).
                 Err(e) => {
                     if !shared.warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                        eprintln!(
-                            "conduit: rate_limit: shared state ({}) failed, using the per-process limit: {e}",
-                            shared.backend.0.describe()
+                        tracing::warn!(
+                            shared_state = %crate::redact::mask_userinfo_passwords(&shared.backend.0.describe()),
+                            error = %crate::redact::mask_userinfo_passwords(&e.to_string()),
+                            "rate_limit: shared state failed, using the per-process limit"
                         );
                     }
                 }
