@@ -282,7 +282,7 @@ impl Output for ZvalOutput<'_> {
             Scalar::Str(s) => {
                 let _ = zv.set_string(&s, false);
             }
-            Scalar::Json(v) => return json_to_zval(&v),
+            Scalar::Json(v) => return json_to_zval(v.as_ref()),
         }
         zv
     }

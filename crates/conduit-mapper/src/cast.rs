@@ -54,7 +54,7 @@ fn is_container(value: &Scalar<'_>) -> bool {
 /// A `Json` scalar that is not a container, unpacked (a callback may return `"5"`).
 fn unpack<'v>(value: &'v Scalar<'_>) -> Cow<'v, Scalar<'v>> {
     match value {
-        Scalar::Json(v) if !v.is_array() && !v.is_object() => Cow::Owned(Scalar::of(v)),
+        Scalar::Json(v) if !v.is_array() && !v.is_object() => Cow::Owned(Scalar::of(v.as_ref().as_ref())),
         other => Cow::Borrowed(other),
     }
 }

@@ -295,12 +295,18 @@ impl Field {
                     })
                     .collect(),
             ),
-            Got::Val(Scalar::Json(Cow::Borrowed(Value::Array(items)))) => {
-                Some(items.iter().enumerate().map(|(i, item)| self.scalar(Scalar::of(item), &At::Index(at, i), &mut run.errors)).collect())
-            }
-            Got::Val(Scalar::Json(Cow::Owned(Value::Array(items)))) => Some(
-                items.into_iter().enumerate().map(|(i, item)| self.scalar(Scalar::owned(item), &At::Index(at, i), &mut run.errors)).collect(),
-            ),
+            Got::Val(Scalar::Json(json)) if json.is_array() => match *json {
+                Cow::Borrowed(Value::Array(items)) => {
+                    Some(items.iter().enumerate().map(|(i, item)| self.scalar(Scalar::of(item), &At::Index(at, i), &mut run.errors)).collect())
+                }
+                Cow::Owned(Value::Array(items)) => Some(
+                    items.into_iter().enumerate().map(|(i, item)| self.scalar(Scalar::owned(item), &At::Index(at, i), &mut run.errors)).collect(),
+                ),
+                other => {
+                    let s = self.scalar(Scalar::Json(Box::new(other)), at, &mut run.errors);
+                    return Ok(emit(run, s));
+                }
+            },
             Got::Val(s) => {
                 let s = self.scalar(s, at, &mut run.errors);
                 return Ok(emit(run, s));

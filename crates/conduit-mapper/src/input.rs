@@ -69,8 +69,9 @@ pub enum Scalar<'a> {
     Bool(bool),
     Number(Number),
     Str(Cow<'a, str>),
-    /// A list or an object that passes through (or a callback's result).
-    Json(Cow<'a, Value>),
+    /// A list or an object that passes through (or a callback's result); boxed so
+    /// the scalars the executor moves around stay small.
+    Json(Box<Cow<'a, Value>>),
 }
 
 impl<'a> Scalar<'a> {
@@ -81,7 +82,7 @@ impl<'a> Scalar<'a> {
             Value::Bool(b) => Scalar::Bool(*b),
             Value::Number(n) => Scalar::Number(n.clone()),
             Value::String(s) => Scalar::Str(Cow::Borrowed(s)),
-            other => Scalar::Json(Cow::Borrowed(other)),
+            other => Scalar::Json(Box::new(Cow::Borrowed(other))),
         }
     }
 
@@ -92,7 +93,7 @@ impl<'a> Scalar<'a> {
             Value::Bool(b) => Scalar::Bool(b),
             Value::Number(n) => Scalar::Number(n),
             Value::String(s) => Scalar::Str(Cow::Owned(s)),
-            other => Scalar::Json(Cow::Owned(other)),
+            other => Scalar::Json(Box::new(Cow::Owned(other))),
         }
     }
 
@@ -111,7 +112,11 @@ impl<'a> Scalar<'a> {
     }
 
     pub fn is_null(&self) -> bool {
-        matches!(self, Scalar::Null | Scalar::Json(Cow::Borrowed(Value::Null)))
+        match self {
+            Scalar::Null => true,
+            Scalar::Json(v) => v.is_null(),
+            _ => false,
+        }
     }
 
     pub(crate) fn is_object(&self) -> bool {
