@@ -3,9 +3,12 @@
 use ext_php_rs::zend::ModuleEntry;
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
-pub fn register_ini(_module_number: i32) {}
+extern "C" {
+    /// `main/php_ini.c`: the module's ini table (directive, local and master value).
+    fn display_ini_entries(module: *mut ModuleEntry);
+}
 
-pub extern "C" fn php_module_info(_module: *mut ModuleEntry) {
+pub extern "C" fn php_module_info(module: *mut ModuleEntry) {
     use crate::version;
     let pools = conduit_http::process::describe();
     info_table_start!();
@@ -32,5 +35,16 @@ pub extern "C" fn php_module_info(_module: *mut ModuleEntry) {
         let label = format!("request log {}", writer.label()).replace('\0', "\\0");
         info_table_row!(label.as_str(), line.as_str());
     }
+    let diagnostics = format!(
+        "level {}, to {}; {}",
+        crate::diagnostics::level().as_str(),
+        crate::diagnostics::target_description(),
+        if crate::diagnostics::installed() { "subscriber installed in this process" } else { "no subscriber in this process" }
+    )
+    .replace('\0', "\\0");
+    info_table_row!("diagnostics", diagnostics.as_str());
     info_table_end!();
+    // conduit.log_level and conduit.log_target, as PHP shows every extension's settings.
+    // SAFETY: `module` is the entry PHP passed to this info function.
+    unsafe { display_ini_entries(module) };
 }

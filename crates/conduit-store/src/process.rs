@@ -34,6 +34,13 @@ fn with_registry<R>(f: impl FnOnce(&mut Registry) -> R) -> R {
     let pid = std::process::id();
     if guard.as_ref().map(|r| r.pid) != Some(pid) {
         if let Some(inherited) = guard.take() {
+            tracing::info!(
+                parent_pid = inherited.pid,
+                pid,
+                connections_left_to_parent = inherited.backends.len(),
+                writers_left_to_parent = inherited.writers.len(),
+                "store connections and log writers rebuilt after fork"
+            );
             // Forked: the parent's connections and writer belong to the parent.
             std::mem::forget(inherited);
         }

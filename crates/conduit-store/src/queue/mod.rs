@@ -177,6 +177,21 @@ fn check_type(job_type: &str) -> Result<()> {
     Ok(())
 }
 
+/// A store error's kind, for diagnostics (never its message: it may quote data).
+fn error_kind(e: &Error) -> &'static str {
+    if e.is_not_found() {
+        "not_found"
+    } else if e.is_conflict() {
+        "conflict"
+    } else if e.is_database() {
+        "database"
+    } else if e.is_config() {
+        "config"
+    } else {
+        "other"
+    }
+}
+
 impl Queue {
     /// # Errors
     /// `Config` for bad options.
@@ -366,6 +381,13 @@ impl Queue {
         for job in &jobs {
             leases.insert(job.id, token);
         }
+        tracing::debug!(
+            claimed = jobs.len(),
+            limit,
+            lease_ms,
+            job_ids = ?jobs.iter().map(|j| j.id).collect::<Vec<_>>(),
+            "queue claim"
+        );
         Ok(jobs)
     }
 
@@ -390,6 +412,10 @@ impl Queue {
         };
         let outcome = self.store.backend()?.ack(id, self.token(id), result.as_deref(), now_ms());
         self.finish(id, &outcome);
+        match &outcome {
+            Ok(()) => tracing::debug!(job_id = id, "queue ack"),
+            Err(e) => tracing::info!(job_id = id, error_kind = error_kind(e), "queue ack refused"),
+        }
         outcome
     }
 
@@ -412,6 +438,7 @@ impl Queue {
         for id in ids {
             self.forget(*id);
         }
+        tracing::debug!(acked = ids.len() - refused.len(), refused = ?refused, "queue ack_many");
         Ok(refused)
     }
 
@@ -439,6 +466,14 @@ impl Queue {
         let failure = Failure { error: error.to_string(), retryable, retry_after_ms, schedule: &JitteredBackoff };
         let outcome = self.store.backend()?.fail(id, self.token(id), &failure, now_ms());
         self.finish(id, &outcome);
+        // The error text is the caller's: it is kept in the job, never in diagnostics.
+        match &outcome {
+            Ok(FailOutcome::Retrying { run_at }) => {
+                tracing::debug!(job_id = id, retryable, retry_in_ms = (run_at - now_ms()).max(0), "queue fail: retrying")
+            }
+            Ok(FailOutcome::Failed) => tracing::info!(job_id = id, retryable, "queue fail: dead-lettered"),
+            Err(e) => tracing::info!(job_id = id, error_kind = error_kind(e), "queue fail refused"),
+        }
         outcome
     }
 
