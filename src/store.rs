@@ -67,7 +67,11 @@ impl Drop for PhpStore {
     fn drop(&mut self) {
         if self.store.writer_stats().pending > 0 {
             if let Err(e) = self.store.flush_log() {
-                eprintln!("conduit: {e}");
+                tracing::warn!(
+                    store = %self.store.display_dsn(),
+                    error = %conduit_http::redact::mask_userinfo_passwords(&e.to_string()),
+                    "request log not flushed at request end"
+                );
             }
         }
     }

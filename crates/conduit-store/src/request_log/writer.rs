@@ -130,9 +130,12 @@ impl LogWriter {
         let (sender, receiver) = bounded(options.capacity.max(1));
         let shared = Arc::new(Shared::default());
         let thread_shared = Arc::clone(&shared);
+        // Every event of the thread names its store (enabled at any level but off); a
+        // root span, not a child of whatever request happened to start the writer.
+        let span = tracing::error_span!(parent: None, "request_log.writer", store = %label);
         let handle = std::thread::Builder::new()
             .name("conduit-log-writer".into())
-            .spawn(move || run(backend, receiver, options, thread_shared))
+            .spawn(move || span.in_scope(|| run(backend, receiver, options, thread_shared)))
             .map_err(|e| Error::database("start the request-log writer thread", e))?;
         Ok(Arc::new(Self { sender, shared, options, thread: Mutex::new(Some(handle)), label }))
     }
@@ -155,7 +158,15 @@ impl LogWriter {
                 Err(TrySendError::Full(back)) => {
                     if self.shared.unreachable_for().is_some_and(|d| d >= self.options.drop_grace) {
                         self.shared.accepted.fetch_add(1, Ordering::Relaxed);
-                        self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+                        let dropped = self.shared.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+                        // At 1, 2, 4, 8… drops: an outage is visible without a line per record.
+                        if dropped.is_power_of_two() {
+                            tracing::warn!(
+                                store = %self.label,
+                                dropped_total = dropped,
+                                "request log: record dropped, the database is unreachable beyond log_drop_grace_s"
+                            );
+                        }
                         return false;
                     }
                     match self.sender.send_timeout(back, SUBMIT_POLL) {
@@ -224,7 +235,7 @@ impl LogWriter {
         // The database stayed down: what is still queued is lost; say so in the counters.
         let lost = self.pending();
         self.shared.dropped.fetch_add(lost, Ordering::Relaxed);
-        eprintln!("conduit: request log ({}): {lost} records dropped at shutdown, the database was unreachable", self.label);
+        tracing::warn!(store = %self.label, dropped = lost, "request log: records dropped at shutdown, the database was unreachable");
         // The thread is left running; the process is exiting.
         std::mem::forget(handle);
     }
@@ -355,28 +366,41 @@ fn write_batch(backend: &dyn Backend, batch: &mut Vec<LogRow>, shared: &Shared, 
     }
     let mut pause = RETRY_MIN;
     let mut rejected_rounds = 0;
+    let started = Instant::now();
     loop {
         match backend.insert_log_batch(batch) {
             Ok(()) => {
                 shared.written.fetch_add(batch.len() as u64, Ordering::Release);
                 shared.batches.fetch_add(1, Ordering::Relaxed);
-                shared.unreachable_since.store(0, Ordering::Release);
+                let down_since = shared.unreachable_since.swap(0, Ordering::AcqRel);
+                if down_since != 0 {
+                    tracing::info!(down_ms = (crate::clock::now_ms() - down_since).max(0), "request log: database reachable again");
+                }
+                tracing::debug!(
+                    rows = batch.len(),
+                    duration_ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
+                    "request log batch written"
+                );
                 batch.clear();
                 return;
             }
             Err(e) => {
                 shared.write_errors.fetch_add(1, Ordering::Relaxed);
                 shared.set_error(e.message().to_string());
+                let error = crate::redact::mask_userinfo_passwords(e.message());
                 if !e.is_transient() && backend.ping().is_ok() {
                     // Reachable but refused: after a second failure, write row by row and
                     // drop only the rows the database rejects.
                     rejected_rounds += 1;
+                    tracing::info!(rows = batch.len(), %error, "request log batch rejected by the database");
                     if rejected_rounds >= 2 {
                         write_rows_one_by_one(backend, batch, shared);
                         return;
                     }
                 } else {
-                    let _ = shared.unreachable_since.compare_exchange(0, crate::clock::now_ms(), Ordering::AcqRel, Ordering::Acquire);
+                    if shared.unreachable_since.compare_exchange(0, crate::clock::now_ms(), Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                        tracing::info!(rows = batch.len(), %error, "request log: database unreachable, records wait");
+                    }
                 }
                 if deadline.is_some_and(|d| Instant::now() + pause > d) {
                     return;
@@ -397,6 +421,7 @@ fn write_rows_one_by_one(backend: &dyn Backend, batch: &mut Vec<LogRow>, shared:
             Err(e) => {
                 shared.dropped.fetch_add(1, Ordering::Release);
                 shared.set_error(format!("record rejected and dropped: {}", e.message()));
+                tracing::warn!(error = %crate::redact::mask_userinfo_passwords(e.message()), "request log record rejected by the database and dropped");
             }
         }
     }
