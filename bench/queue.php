@@ -1,7 +1,7 @@
 <?php
 /**
- * `make bench-queue` (bash bench/run.sh queue): Conduit\SyncQueue throughput on SQLite
- * and MariaDB against the agent pattern (bench/baselines/agent_pattern.php).
+ * `make bench-queue` (bash bench/run.sh queue): Conduit\SyncQueue throughput on SQLite,
+ * MariaDB and PostgreSQL against the agent pattern (bench/baselines/agent_pattern.php).
  *
  *  - push, single: one push() per job (each one committed durably);
  *  - push, batched: pushMany() of 100 jobs per transaction;
@@ -21,11 +21,12 @@
  * (target 1.1×), with lost jobs and whether every attempt of a job carried its stored
  * idempotency key (from the mock's request records).
  *
- * MariaDB: 127.0.0.1:3306 as root (CONDUIT_BENCH_MARIADB=mysql://user:pass@host:port),
- * in databases created for the run and dropped after. Sizes: BENCH_JOBS (default
+ * MariaDB: 127.0.0.1:3306 as root (CONDUIT_BENCH_MARIADB=mysql://user:pass@host:port);
+ * PostgreSQL: 127.0.0.1:5432 as postgres (CONDUIT_BENCH_POSTGRES=postgres://user:pass@host:port);
+ * both in databases created for the run and dropped after. Sizes: BENCH_JOBS (default
  * 10000 jobs per claim+ack run). BENCH_PARTS=throughput,delivery (default both);
  * BENCH_DELIVERY_RUNS=engine:client retry.max_attempts,… (default
- * SQLite:1,MariaDB:1,SQLite:3; drop SQLite:3, the client's default retries, to save
+ * SQLite:1,MariaDB:1,SQLite:3; PostgreSQL:1 is accepted too; drop SQLite:3, the client's default retries, to save
  * ~50 s). Prints markdown tables on stdout, progress on stderr; exit code 1 if any job
  * was lost or processed twice by Conduit, a worker process died, or a job's attempts
  * carried different idempotency keys (a missed time target is printed as MISS only).
@@ -37,8 +38,8 @@ require __DIR__ . '/baselines/agent_pattern.php';
 use Conduit\Store;
 use Conduit\SyncQueue;
 
-if (!extension_loaded('conduit') || !extension_loaded('pcntl') || !extension_loaded('mysqli')) {
-    fwrite(STDERR, "bench-queue needs the conduit, pcntl and mysqli extensions\n");
+if (!extension_loaded('conduit') || !extension_loaded('pcntl') || !extension_loaded('mysqli') || !extension_loaded('pdo_pgsql')) {
+    fwrite(STDERR, "bench-queue needs the conduit, pcntl, mysqli and pdo_pgsql extensions\n");
     exit(2);
 }
 
@@ -49,16 +50,27 @@ $adminDsn = sprintf('mysql://%s%s@%s:%d', $admin['user'] ?? 'root', isset($admin
 mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
 $mysqli = fn(?string $db = null) => new mysqli($admin['host'] ?? '127.0.0.1', $admin['user'] ?? 'root', $admin['pass'] ?? '', $db ?? '', $admin['port'] ?? 3306);
 
+$pgAdmin = parse_url(getenv('CONDUIT_BENCH_POSTGRES') ?: 'postgres://postgres@127.0.0.1:5432');
+$pgAdminDsn = sprintf('postgres://%s%s@%s:%d', $pgAdmin['user'] ?? 'postgres', isset($pgAdmin['pass']) ? ':' . $pgAdmin['pass'] : '', $pgAdmin['host'] ?? '127.0.0.1', $pgAdmin['port'] ?? 5432);
+$pgsql = fn() => new PDO(
+    sprintf('pgsql:host=%s;port=%d;dbname=postgres', $pgAdmin['host'] ?? '127.0.0.1', $pgAdmin['port'] ?? 5432),
+    $pgAdmin['user'] ?? 'postgres',
+    $pgAdmin['pass'] ?? null,
+    [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION],
+);
+
 $database = 'conduit_bench_' . getmypid();
 $mysqli()->query("CREATE DATABASE `$database`");
+$pgsql()->exec("CREATE DATABASE $database");
 $sqliteFile = sys_get_temp_dir() . '/conduit-bench-' . getmypid() . '.db';
 // Forked workers inherit this shutdown function: only the main process may drop anything.
 $mainPid = getmypid();
-register_shutdown_function(function () use ($mysqli, $database, $sqliteFile, $mainPid): void {
+register_shutdown_function(function () use ($mysqli, $pgsql, $database, $sqliteFile, $mainPid): void {
     if (getmypid() !== $mainPid) {
         return;
     }
     $mysqli()->query("DROP DATABASE IF EXISTS `$database`");
+    $pgsql()->exec("DROP DATABASE IF EXISTS $database WITH (FORCE)");
     foreach (['', '-wal', '-shm'] as $s) {
         @unlink($sqliteFile . $s);
     }
@@ -66,6 +78,7 @@ register_shutdown_function(function () use ($mysqli, $database, $sqliteFile, $ma
 
 $engines = [
     'MariaDB' => "$adminDsn/$database",
+    'PostgreSQL' => "$pgAdminDsn/$database",
     'SQLite' => "sqlite://$sqliteFile",
 ];
 $payload = fn(int $n) => ['orderId' => $n, 'site' => 's1', 'lines' => [['sku' => "SKU-$n", 'qty' => 1]]];
@@ -492,12 +505,14 @@ if (in_array('delivery', $parts, true)) {
         $mock->call('GET', '/__admin/health');
         $dlvDatabase = 'conduit_bench_dlv_' . getmypid();
         $mysqli()->query("CREATE DATABASE `$dlvDatabase`");
+        $pgsql()->exec("CREATE DATABASE $dlvDatabase");
         $dlvSqlite = sys_get_temp_dir() . '/conduit-bench-dlv-' . getmypid() . '.db';
-        register_shutdown_function(function () use ($mysqli, $dlvDatabase, $dlvSqlite, $mainPid): void {
+        register_shutdown_function(function () use ($mysqli, $pgsql, $dlvDatabase, $dlvSqlite, $mainPid): void {
             if (getmypid() !== $mainPid) {
                 return;
             }
             $mysqli()->query("DROP DATABASE IF EXISTS `$dlvDatabase`");
+            $pgsql()->exec("DROP DATABASE IF EXISTS $dlvDatabase WITH (FORCE)");
             foreach (['', '-wal', '-shm'] as $s) {
                 @unlink($dlvSqlite . $s);
             }
@@ -506,7 +521,7 @@ if (in_array('delivery', $parts, true)) {
         // by the queue (on both engines). 3 = the client's default retries inside
         // runDeliveries, once (the engine does not matter there; a client-side
         // Retry-After wait holds one concurrency slot while the others keep sending).
-        $dlvDsn = ['SQLite' => "sqlite://$dlvSqlite", 'MariaDB' => "$adminDsn/$dlvDatabase"];
+        $dlvDsn = ['SQLite' => "sqlite://$dlvSqlite", 'MariaDB' => "$adminDsn/$dlvDatabase", 'PostgreSQL' => "$pgAdminDsn/$dlvDatabase"];
         $results = [];
         foreach (explode(',', getenv('BENCH_DELIVERY_RUNS') ?: 'SQLite:1,MariaDB:1,SQLite:3') as $run) {
             [$engine, $retries] = explode(':', trim($run)) + [1 => '1'];

@@ -22,6 +22,7 @@ step() { # step NAME COMMAND...
 }
 
 step "MariaDB is up" bash scripts/ensure-mariadb.sh
+step "PostgreSQL is up" bash scripts/ensure-postgres.sh
 step "cargo test (Rust core, mock API)" cargo test --workspace --release --quiet
 step "cargo clippy -D warnings" cargo clippy --workspace --release --quiet -- -D warnings
 if compgen -G "tests/phpt/**/*.phpt" >/dev/null || compgen -G "tests/phpt/*/*.phpt" >/dev/null; then
@@ -29,7 +30,7 @@ if compgen -G "tests/phpt/**/*.phpt" >/dev/null || compgen -G "tests/phpt/*/*.ph
 fi
 step "Options fuzzer (no panic, no \\Error)" env CONDUIT_EXTENSION="$EXT" "${PHP[@]}" tests/fuzz/options-fuzz.php
 step "PHPUnit (extension against the mock API)" "${PHP[@]}" /usr/bin/phpunit --configuration phpunit.xml.dist
-[ -x tests/run-store-tests.sh ] && step "Store/queue/log suites on SQLite and MariaDB" bash tests/run-store-tests.sh
+[ -x tests/run-store-tests.sh ] && step "Store/queue/log suites on SQLite, MariaDB and PostgreSQL" bash tests/run-store-tests.sh
 step "Bitrix test kernel: conformance + own tests" bash tests/bitrix-kernel/run.sh
 step "Bitrix test kernel on PostgreSQL: conformance + own tests" env CONDUIT_KERNEL_DB_TYPE=pgsql bash tests/bitrix-kernel/run.sh
 step "Bitrix module on the test kernel (MariaDB)" bash tests/module/run.sh

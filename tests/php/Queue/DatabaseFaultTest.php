@@ -9,15 +9,18 @@ use Conduit\Store;
 use Conduit\SyncQueue;
 use Conduit\Tests\Queue\Support\Child;
 use Conduit\Tests\Queue\Support\PrivateMariaDb;
+use Conduit\Tests\Queue\Support\PrivatePostgres;
 use Conduit\Tests\Queue\Support\StoreTestCase;
 
 require_once __DIR__ . '/Support/StoreTestCase.php';
 require_once __DIR__ . '/Support/PrivateMariaDb.php';
+require_once __DIR__ . '/Support/PrivatePostgres.php';
 
 /**
  * The database goes away mid-run: every call fails with a QueueException carrying the
  * driver's reason (no crash, nothing half-written), and once it is back nothing is lost.
- * MariaDB: a private server this test starts, stops and restarts (never the shared one).
+ * MariaDB and PostgreSQL: a private server this test starts, stops and restarts (never
+ * the shared one).
  * SQLite: another process holds the write lock past the busy timeout.
  */
 final class DatabaseFaultTest extends StoreTestCase
@@ -25,15 +28,16 @@ final class DatabaseFaultTest extends StoreTestCase
     public function testAnUnavailableDatabaseIsAQueueExceptionAndNothingIsLost(): void
     {
         if ($this->db->engine === 'mariadb') {
-            $this->mariadbGoesDownAndComesBack();
+            $this->serverGoesDownAndComesBack(new PrivateMariaDb());
+        } elseif ($this->db->engine === 'postgres') {
+            $this->serverGoesDownAndComesBack(new PrivatePostgres());
         } else {
             $this->sqliteStaysLockedPastTheBusyTimeout();
         }
     }
 
-    private function mariadbGoesDownAndComesBack(): void
+    private function serverGoesDownAndComesBack(PrivateMariaDb|PrivatePostgres $server): void
     {
-        $server = new PrivateMariaDb();
         $server->query('CREATE DATABASE fault');
         $store = new Store($server->dsn('fault'), ['connect_timeout_s' => 1, 'log_flush_timeout_s' => 1, 'log_drop_grace_s' => 600]);
         $store->migrate();

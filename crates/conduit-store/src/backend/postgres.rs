@@ -165,6 +165,29 @@ fn pool_error(context: &str, e: PoolError) -> Error {
     }
 }
 
+/// Runs `f` where the synchronous driver may block its thread. Each `postgres`
+/// connection drives its I/O with `block_on` on a runtime of its own, which tokio
+/// refuses inside another runtime — and the HTTP client books shared rate-limit
+/// slots (`rate_limit.scope = "store"`) from async code on its current-thread
+/// runtime. There the call runs on a scoped thread of its own, joined before this
+/// returns (no thread outlives the call, so fork safety is unchanged); everywhere
+/// else (every queue and log call from PHP) it runs here, with no thread.
+fn off_runtime<T: Send>(context: &str, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("conduit-pg-call".into())
+            .spawn_scoped(scope, f)
+            .map_err(|e| Error::database(context, e))?;
+        match worker.join() {
+            Ok(outcome) => outcome,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// `?` placeholders of the shared WHERE clauses numbered from `$first`, and the
 /// one function SQLite and MariaDB spell differently (`INSTR(a, b)` is
 /// `strpos(a, b)`, the same exact, case-sensitive substring test here because the
@@ -343,19 +366,25 @@ impl PostgresBackend {
     }
 
     /// Statements outside a transaction (autocommit).
-    fn with_conn<T>(&self, context: &str, f: impl FnOnce(&mut Db<'_, postgres::Client>) -> Q<T>) -> Result<T> {
-        let mut lease = self.pool.get().map_err(|e| pool_error(context, e))?;
-        let conn = lease.conn();
-        let mut db = Db { c: &mut conn.client, statements: &mut conn.statements };
-        match f(&mut db) {
-            Ok(v) => Ok(v),
-            Err(Abort::Db(e)) => Err(db_error(context, e)),
-            Err(Abort::Refused(e)) => Err(e),
-        }
+    fn with_conn<T: Send>(&self, context: &str, f: impl FnOnce(&mut Db<'_, postgres::Client>) -> Q<T> + Send) -> Result<T> {
+        off_runtime(context, || {
+            let mut lease = self.pool.get().map_err(|e| pool_error(context, e))?;
+            let conn = lease.conn();
+            let mut db = Db { c: &mut conn.client, statements: &mut conn.statements };
+            match f(&mut db) {
+                Ok(v) => Ok(v),
+                Err(Abort::Db(e)) => Err(db_error(context, e)),
+                Err(Abort::Refused(e)) => Err(e),
+            }
+        })
     }
 
     /// Runs `f` in a transaction; a deadlock victim is rolled back and run again.
-    fn tx<T>(&self, context: &str, mut f: impl FnMut(&mut Db<'_, Transaction<'_>>) -> Q<T>) -> Result<T> {
+    fn tx<T: Send>(&self, context: &str, f: impl FnMut(&mut Db<'_, Transaction<'_>>) -> Q<T> + Send) -> Result<T> {
+        off_runtime(context, || self.tx_here(context, f))
+    }
+
+    fn tx_here<T>(&self, context: &str, mut f: impl FnMut(&mut Db<'_, Transaction<'_>>) -> Q<T>) -> Result<T> {
         let mut attempt = 0;
         loop {
             attempt += 1;
