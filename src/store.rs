@@ -115,7 +115,7 @@ impl PhpStore {
         self.store.schema_version().map(i64::from).map_err(store_error)
     }
 
-    /// "sqlite" or "mysql".
+    /// "sqlite", "mysql" or "pgsql".
     pub fn get_driver(&self) -> &'static str {
         self.store.driver()
     }

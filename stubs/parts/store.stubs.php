@@ -7,7 +7,8 @@
 namespace Conduit;
 
 /**
- * One database — an SQLite file or a MariaDB/MySQL schema — plus a table prefix.
+ * One database — an SQLite file, a MariaDB/MySQL schema or a PostgreSQL database — plus
+ * a table prefix.
  * Constructing validates only; the first operation of a process connects (one
  * connection per process, rebuilt after fork()).
  *
@@ -15,7 +16,7 @@ namespace Conduit;
  * - `table_prefix` (string, default "conduit_"; the Bitrix module uses "b_conduit_"):
  *   empty, or a letter or `_` then letters, digits or `_`, at most 32 bytes;
  * - SQLite: `busy_timeout_s` (5.0), `synchronous` ("full" | "normal", default "full");
- * - MariaDB: `pool_size` (4), `connect_timeout_s` (5.0), `io_timeout_s` (30.0);
+ * - MariaDB, PostgreSQL: `pool_size` (4), `connect_timeout_s` (5.0), `io_timeout_s` (30.0);
  * - request-log writer: `log_batch_size` (100), `log_flush_interval_s` (0.2),
  *   `log_capacity` (10000), `log_drop_grace_s` (30.0), `log_flush_timeout_s` (5.0).
  */
@@ -25,8 +26,11 @@ final class Store
     public const SCHEMA_VERSION = 5;
 
     /**
-     * @param string $dsn "sqlite:///absolute/path.db" or "mysql://user:pass@host:3306/db"
-     *                    (also "mariadb://", "?socket=/path" for a Unix socket). Marked
+     * @param string $dsn "sqlite:///absolute/path.db", "mysql://user:pass@host:3306/db"
+     *                    (also "mariadb://", "?socket=/path" for a Unix socket) or
+     *                    "postgres://user:pass@host:5432/db" (also "postgresql://",
+     *                    "?host=/run/postgresql" for a socket directory,
+     *                    "?sslmode=disable|prefer|require|verify-full"). Marked
      *                    #[\SensitiveParameter]: traces never show the password.
      * @throws ConfigException for a bad DSN or an unknown/invalid option.
      */
@@ -45,7 +49,7 @@ final class Store
      */
     public function schemaVersion(): int {}
 
-    /** "sqlite" or "mysql". */
+    /** "sqlite", "mysql" or "pgsql". */
     public function getDriver(): string {}
 
     /** The DSN with the password masked. */
