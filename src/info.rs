@@ -21,13 +21,17 @@ pub extern "C" fn php_module_info(module: *mut ModuleEntry) {
     info_table_row!("HTTP client", "reqwest 0.12 (hyper 1, HTTP/1.1 + HTTP/2)");
     info_table_row!("TLS backend", version::TLS_BACKEND);
     info_table_row!("connection pool", pools.as_str());
+    info_table_row!("request log spool", crate::log_spool::describe().replace('\0', "\\0").as_str());
     for writer in conduit_store::process::writers() {
         let st = writer.stats();
         let line = format!(
-            "{} written, {} pending, {} dropped, {} write errors{}",
+            "{} written, {} pending, {} dropped ({} because the spool was full), {} spooled, {} replayed from the spool, {} write errors{}",
             st.written,
             st.pending,
             st.dropped,
+            st.spool_dropped,
+            st.spooled,
+            st.replayed,
             st.write_errors,
             if st.unreachable_since_ms.is_some() { " — database unreachable" } else { "" }
         );

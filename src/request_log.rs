@@ -55,6 +55,9 @@ fn writer_to_array(w: &WriterStats) -> PhpResult<ZBox<ZendHashTable>> {
     ht.insert("write_errors", w.write_errors as i64)?;
     ht.insert("unreachable_since", w.unreachable_since_ms.map(ms_to_secs))?;
     ht.insert("last_error", w.last_error.clone())?;
+    ht.insert("spooled", w.spooled as i64)?;
+    ht.insert("replayed", w.replayed as i64)?;
+    ht.insert("spool_dropped", w.spool_dropped as i64)?;
     Ok(ht)
 }
 
@@ -146,8 +149,11 @@ impl PhpRequestLog {
         Ok(ht)
     }
 
-    /// Waits until every record this process queued is in the table.
-    /// @throws QueueException when the database stays unreachable past log_flush_timeout_s.
+    /// Waits until every record this process queued is in the table. When the
+    /// database is unreachable the records go to the local spool at once (written when
+    /// it answers again) and flush() throws without waiting.
+    /// @throws QueueException when records could not be written now (they are in the
+    /// spool), or, without a spool, not within log_flush_timeout_s.
     pub fn flush(&self) -> PhpResult<()> {
         self.log.flush().map_err(store_error)
     }
@@ -169,7 +175,9 @@ impl PhpRequestLog {
     }
 
     /// This process's writer counters: accepted, written, dropped, pending, batches,
-    /// write_errors, unreachable_since, last_error.
+    /// write_errors, unreachable_since, last_error, spooled (put in the local spool
+    /// while the database was unreachable), replayed (inserted from spool files),
+    /// spool_dropped (dropped because the spool was full; also in dropped).
     pub fn writer_stats(&self) -> PhpResult<ZBox<ZendHashTable>> {
         writer_to_array(&self.log.writer_stats())
     }

@@ -63,10 +63,11 @@ pub struct PhpStore {
 
 impl Drop for PhpStore {
     /// Request end frees every PHP object: write this process's queued request-log
-    /// records before the request is over (bounded by `log_flush_timeout_s`).
+    /// records before the request is over — waiting at most `REQUEST_END_LOG_WAIT`
+    /// (with the database down they go to the local spool at once).
     fn drop(&mut self) {
         if self.store.writer_stats().pending > 0 {
-            if let Err(e) = self.store.flush_log() {
+            if let Err(e) = self.store.log_writer().and_then(|w| w.flush_quick(crate::REQUEST_END_LOG_WAIT)) {
                 tracing::warn!(
                     store = %self.store.display_dsn(),
                     error = %conduit_http::redact::mask_userinfo_passwords(&e.to_string()),

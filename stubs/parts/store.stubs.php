@@ -322,8 +322,11 @@ final class RequestLog
     public function stats(float $window = 3600.0): array {}
 
     /**
-     * Waits until every record this process queued is in the table.
-     * @throws QueueException when the database stays unreachable past log_flush_timeout_s.
+     * Waits until every record this process queued is in the table. When the
+     * database is unreachable the records go to the local spool at once (written
+     * when it answers again) and flush() throws without waiting.
+     * @throws QueueException when records could not be written now (they are in the
+     *         spool), or, without a spool, not within log_flush_timeout_s.
      */
     public function flush(): void {}
 
@@ -341,8 +344,14 @@ final class RequestLog
     public function record(#[\SensitiveParameter] array $entry, #[\SensitiveParameter] ?array $options = null): bool {}
 
     /**
+     * This process's writer counters. `spooled`: records put in the local spool
+     * (conduit.log_spool_dir) while the database was unreachable; `replayed`: records
+     * inserted from spool files (this process's or a dead process's); `spool_dropped`:
+     * records dropped because the spool was full (also counted in `dropped`).
+     * accepted = written + dropped + spooled + pending.
      * @return array{accepted: int, written: int, dropped: int, pending: int, batches: int,
-     *               write_errors: int, unreachable_since: ?float, last_error: ?string}
+     *               write_errors: int, unreachable_since: ?float, last_error: ?string,
+     *               spooled: int, replayed: int, spool_dropped: int}
      */
     public function writerStats(): array {}
 }

@@ -8,6 +8,8 @@
 #     per worker (keep-alive pool per worker, kept across PHP requests).
 #  2. A CLI script uses the client, then pcntl_fork()s 3 children that use it too
 #     (tests/fpm/fork.php); none may hang.
+#  3. tests/fpm/outage.sh: 200 requests that log while the database is down; request
+#     end stays fast and every record is in the table after the restart.
 #
 # Usage: bash tests/fpm/run.sh   (after `make build`). Exit code 0 = pass.
 set -euo pipefail
@@ -141,8 +143,13 @@ set -e
 [ $fork_rc -eq 0 ] || fork_ok=""
 if [ -n "$fork_ok" ]; then echo "ok   fork: 3 children completed, parent still works"; else echo "FAIL fork check (exit $fork_rc)"; fi
 
-if [ -n "$fpm_ok" ] && [ -n "$fork_ok" ]; then
-  echo "PASS tests/fpm: php-fpm ($REQUESTS requests, $WORKERS workers) and fork safety  ($(elapsed) s)"
+# --- a database outage under php-fpm (its own FPM master and MariaDB) ---------------------
+echo "outage: the request log while the database is down (tests/fpm/outage.sh)"
+outage_ok=1
+CONDUIT_EXT=$EXT bash "$HERE/outage.sh" | sed 's/^/  /' || outage_ok=""
+
+if [ -n "$fpm_ok" ] && [ -n "$fork_ok" ] && [ -n "$outage_ok" ]; then
+  echo "PASS tests/fpm: php-fpm ($REQUESTS requests, $WORKERS workers), fork safety and a database outage  ($(elapsed) s)"
   exit 0
 fi
 fail "see the lines above"

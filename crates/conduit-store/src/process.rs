@@ -95,10 +95,11 @@ pub fn writers() -> Vec<Arc<LogWriter>> {
 }
 
 /// Flushes every log writer of this process, waiting at most `timeout` for each.
-/// For request end (RSHUTDOWN); errors are counted in the writers' stats.
+/// For request end (RSHUTDOWN): records the database cannot take at once go to the
+/// local spool instead of being waited for; errors are counted in the writers' stats.
 pub fn flush_all_writers(timeout: Duration) {
     for w in writers() {
-        let _ = w.flush(timeout);
+        let _ = w.flush_quick(timeout);
     }
 }
 

@@ -262,7 +262,7 @@ impl Store {
     pub fn log_writer(&self) -> Result<Arc<LogWriter>> {
         process::writer(&self.inner.key, || {
             let backend = self.open_backend(1)?;
-            LogWriter::start(backend, self.inner.options.log, self.display_dsn())
+            LogWriter::start_spooled(backend, self.inner.options.log, self.display_dsn(), &self.inner.key)
         })
     }
 

@@ -6,6 +6,7 @@
 //! column limits, filters and the percentile computation are the model's
 //! ([`crate::model::log`]). Reads are plain SQL in the backends.
 
+pub mod spool;
 pub mod writer;
 
 use serde_json::Value;

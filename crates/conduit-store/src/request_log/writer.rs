@@ -5,6 +5,16 @@
 //! has waited `flush_interval`, on [`LogWriter::flush`] (PHP's `RequestLog::flush()`
 //! and request end) and on [`LogWriter::shutdown`] (process exit).
 //!
+//! While the database cannot take records (unreachable, or refusing connections)
+//! the writer appends them to the local spool ([`super::spool`]) instead of waiting,
+//! probes the database with a growing pause (50 ms … 2 s) and, once it answers,
+//! inserts the spooled records — its own and those left by dead processes of the
+//! same store — and deletes the files. So a flush (request end) never waits for a
+//! dead database: it returns once every record is in the table *or the spool*.
+//! Only a full spool drops records (counted in `spool_dropped` and `dropped`). When
+//! no spool can be used (directory not writable) the writer falls back to keeping
+//! records in memory and retrying, as follows.
+//!
 //! Back-pressure, not loss: when the channel is full, [`LogWriter::submit`] blocks
 //! the caller until the writer catches up. Records are only dropped when the
 //! database has been unreachable for longer than `drop_grace` (then a full channel
@@ -13,7 +23,7 @@
 //! phpinfo. A batch the database *rejects* while it is otherwise reachable (it
 //! answers a ping) is retried row by row so one bad row cannot block the rest.
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -23,6 +33,7 @@ use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, SendTimeoutError, S
 use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::model::log::LogRow;
+use crate::request_log::spool::{Appended, Spool};
 
 /// Tuning of a writer. Set through the Store's `log_*` options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,14 +80,24 @@ pub struct WriterStats {
     pub write_errors: u64,
     /// Since when (ms since epoch) the database has been unreachable; None when fine.
     pub unreachable_since_ms: Option<i64>,
+    /// Records this process put in the local spool (database unreachable).
+    pub spooled: u64,
+    /// Records this process inserted from spool files (its own or a dead process's).
+    pub replayed: u64,
+    /// Records dropped because the spool was full (also counted in `dropped`).
+    pub spool_dropped: u64,
     /// The last database error message.
     pub last_error: Option<String>,
 }
 
 enum Msg {
     Record(Box<LogRow>),
-    /// Write everything queued before this message, then answer.
+    /// Write everything queued before this message, then answer. With a spool: also
+    /// insert this process's spooled records (probing the database now).
     Flush(Sender<std::result::Result<(), String>>),
+    /// Like Flush, but with a spool never waits for the database: what it cannot
+    /// take at once goes to the spool (request end).
+    FlushQuick(Sender<std::result::Result<(), String>>),
     /// Like Flush, then stop the thread.
     Shutdown(Sender<std::result::Result<(), String>>),
 }
@@ -90,6 +111,11 @@ struct Shared {
     write_errors: AtomicU64,
     /// 0 when reachable, else ms since epoch of the first failure.
     unreachable_since: AtomicI64,
+    spooled: AtomicU64,
+    replayed: AtomicU64,
+    spool_dropped: AtomicU64,
+    /// This process put records in the spool that are not inserted yet.
+    spool_backlog: AtomicBool,
     last_error: Mutex<Option<String>>,
 }
 
@@ -126,7 +152,15 @@ impl LogWriter {
     ///
     /// # Errors
     /// `Database` if the OS refuses to start a thread.
-    pub(crate) fn start(backend: Arc<dyn Backend>, options: WriterOptions, label: String) -> Result<Arc<Self>> {
+    /// With the local spool of the store `store_key` (this process's spool settings,
+    /// [`super::spool::config`]; none when `conduit.log_spool_max_mb` is 0).
+    pub(crate) fn start_spooled(backend: Arc<dyn Backend>, options: WriterOptions, label: String, store_key: &str) -> Result<Arc<Self>> {
+        let config = super::spool::config();
+        let spool = (config.max_bytes > 0).then(|| Spool::new(store_key, &config));
+        Self::start_with_spool(backend, options, label, spool)
+    }
+
+    fn start_with_spool(backend: Arc<dyn Backend>, options: WriterOptions, label: String, spool: Option<Spool>) -> Result<Arc<Self>> {
         let (sender, receiver) = bounded(options.capacity.max(1));
         let shared = Arc::new(Shared::default());
         let thread_shared = Arc::clone(&shared);
@@ -135,7 +169,7 @@ impl LogWriter {
         let span = tracing::error_span!(parent: None, "request_log.writer", store = %label);
         let handle = std::thread::Builder::new()
             .name("conduit-log-writer".into())
-            .spawn(move || span.in_scope(|| run(backend, receiver, options, thread_shared)))
+            .spawn(move || span.in_scope(|| run(backend, receiver, options, thread_shared, spool)))
             .map_err(|e| Error::database("start the request-log writer thread", e))?;
         Ok(Arc::new(Self { sender, shared, options, thread: Mutex::new(Some(handle)), label }))
     }
@@ -191,13 +225,37 @@ impl LogWriter {
     /// # Errors
     /// `Database` with the last driver error when that does not happen in `timeout`.
     pub fn flush(&self, timeout: Duration) -> Result<()> {
+        if self.pending() == 0 && !self.shared.spool_backlog.load(Ordering::Acquire) {
+            return Ok(());
+        }
         self.request(timeout, Msg::Flush)
     }
 
-    fn request(&self, timeout: Duration, make: fn(Sender<std::result::Result<(), String>>) -> Msg) -> Result<()> {
+    /// For request end: waits (at most `timeout`) until everything submitted before
+    /// this call is in the table or, while the database is unreachable, in the local
+    /// spool — never for a database that is known to be down. Not done in time is
+    /// not a failure: the writer goes on in the background (a slow database).
+    ///
+    /// # Errors
+    /// `Database` only when the writer thread is gone (its records are lost).
+    pub fn flush_quick(&self, timeout: Duration) -> Result<()> {
         if self.pending() == 0 {
             return Ok(());
         }
+        let deadline = Instant::now() + timeout;
+        let (ack_tx, ack_rx) = bounded(1);
+        match self.sender.send_deadline(Msg::FlushQuick(ack_tx), deadline) {
+            Ok(()) => {}
+            Err(crossbeam_channel::SendTimeoutError::Timeout(_)) => return Ok(()),
+            Err(crossbeam_channel::SendTimeoutError::Disconnected(_)) => return Err(self.flush_error(timeout)),
+        }
+        match ack_rx.recv_deadline(deadline) {
+            Ok(_) | Err(crossbeam_channel::RecvTimeoutError::Timeout) => Ok(()),
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => Err(self.flush_error(timeout)),
+        }
+    }
+
+    fn request(&self, timeout: Duration, make: fn(Sender<std::result::Result<(), String>>) -> Msg) -> Result<()> {
         let deadline = Instant::now() + timeout;
         let (ack_tx, ack_rx) = bounded(1);
         if self.sender.send_deadline(make(ack_tx), deadline).is_err() {
@@ -242,7 +300,9 @@ impl LogWriter {
 
     fn pending(&self) -> u64 {
         let accepted = self.shared.accepted.load(Ordering::Acquire);
-        let done = self.shared.written.load(Ordering::Acquire) + self.shared.dropped.load(Ordering::Acquire);
+        let done = self.shared.written.load(Ordering::Acquire)
+            + self.shared.dropped.load(Ordering::Acquire)
+            + self.shared.spooled.load(Ordering::Acquire);
         accepted.saturating_sub(done)
     }
 
@@ -257,6 +317,9 @@ impl LogWriter {
             batches: self.shared.batches.load(Ordering::Acquire),
             write_errors: self.shared.write_errors.load(Ordering::Acquire),
             unreachable_since_ms: (since != 0).then_some(since),
+            spooled: self.shared.spooled.load(Ordering::Acquire),
+            replayed: self.shared.replayed.load(Ordering::Acquire),
+            spool_dropped: self.shared.spool_dropped.load(Ordering::Acquire),
             last_error: self.shared.last_error.lock().unwrap_or_else(|p| p.into_inner()).clone(),
         }
     }
@@ -267,8 +330,17 @@ impl LogWriter {
     }
 }
 
-/// The thread body: collect, write on size/interval/flush, stop on shutdown.
-fn run(backend: Arc<dyn Backend>, receiver: Receiver<Msg>, options: WriterOptions, shared: Arc<Shared>) {
+/// The thread body: with a spool, [`run_spooled`]; without, records wait in memory.
+fn run(backend: Arc<dyn Backend>, receiver: Receiver<Msg>, options: WriterOptions, shared: Arc<Shared>, spool: Option<Spool>) {
+    match spool {
+        Some(spool) => run_spooled(&*backend, &receiver, options, &shared, &spool),
+        None => run_in_memory(backend, receiver, options, shared),
+    }
+}
+
+/// Collect, write on size/interval/flush, stop on shutdown; while the database is
+/// unreachable records wait in memory (the writer retries with a pause).
+fn run_in_memory(backend: Arc<dyn Backend>, receiver: Receiver<Msg>, options: WriterOptions, shared: Arc<Shared>) {
     let mut batch: Vec<LogRow> = Vec::with_capacity(options.batch_size);
     let mut oldest: Option<Instant> = None;
     loop {
@@ -285,7 +357,7 @@ fn run(backend: Arc<dyn Backend>, receiver: Receiver<Msg>, options: WriterOption
                     oldest = None;
                 }
             }
-            Ok(Msg::Flush(ack)) => {
+            Ok(Msg::Flush(ack)) | Ok(Msg::FlushQuick(ack)) => {
                 let outcome = drain_and_write(&*backend, &receiver, &mut batch, &shared, options);
                 // Rows left after a timed-out flush (database down) are retried on the interval.
                 oldest = (!batch.is_empty()).then(Instant::now);
@@ -322,7 +394,7 @@ fn drain_and_write(
     while batch.len() < options.batch_size * 10 {
         match receiver.try_recv() {
             Ok(Msg::Record(row)) => batch.push(*row),
-            Ok(Msg::Flush(ack)) | Ok(Msg::Shutdown(ack)) => {
+            Ok(Msg::Flush(ack)) | Ok(Msg::FlushQuick(ack)) | Ok(Msg::Shutdown(ack)) => {
                 // Answer nested requests after this write; simplest is to treat them
                 // as satisfied by it.
                 let outcome = write_all(backend, batch, shared, options, deadline);
@@ -426,4 +498,298 @@ fn write_rows_one_by_one(backend: &dyn Backend, batch: &mut Vec<LogRow>, shared:
         }
     }
     shared.batches.fetch_add(1, Ordering::Relaxed);
+}
+
+/// How often a writer with a reachable database looks for spool files of dead
+/// processes of its store.
+const ORPHAN_SCAN_EVERY: Duration = Duration::from_secs(10);
+
+/// The spool side of a writer thread.
+struct Spooler<'a> {
+    backend: &'a dyn Backend,
+    shared: &'a Shared,
+    spool: &'a Spool,
+    options: WriterOptions,
+    /// Some((next probe, pause)) while the database is unreachable.
+    down: Option<(Instant, Duration)>,
+    next_scan: Instant,
+}
+
+impl Spooler<'_> {
+    /// Writes `batch` to the table, or to the spool when the database cannot take it.
+    /// Rows stay in `batch` only when the spool itself cannot be written.
+    fn commit(&mut self, batch: &mut Vec<LogRow>) {
+        if batch.is_empty() {
+            return;
+        }
+        if self.down.is_none() {
+            for chunk_start in (0..batch.len()).step_by(self.options.batch_size.max(1)) {
+                let end = (chunk_start + self.options.batch_size.max(1)).min(batch.len());
+                if !insert_rows(self.backend, &batch[chunk_start..end], self.shared, &self.shared.written) {
+                    batch.drain(..chunk_start);
+                    self.went_down();
+                    self.to_spool(batch);
+                    return;
+                }
+            }
+            batch.clear();
+        } else {
+            self.to_spool(batch);
+        }
+    }
+
+    fn went_down(&mut self) {
+        if self.down.is_none() {
+            self.down = Some((Instant::now() + RETRY_MIN, RETRY_MIN));
+        }
+    }
+
+    fn to_spool(&mut self, batch: &mut Vec<LogRow>) {
+        match self.spool.append(batch) {
+            Ok(Appended::Stored) => {
+                self.shared.spooled.fetch_add(batch.len() as u64, Ordering::Release);
+                self.shared.spool_backlog.store(true, Ordering::Release);
+                batch.clear();
+            }
+            Ok(Appended::Full) => {
+                let n = batch.len() as u64;
+                self.shared.spool_dropped.fetch_add(n, Ordering::Relaxed);
+                self.shared.dropped.fetch_add(n, Ordering::Release);
+                self.shared.set_error(format!(
+                    "the request-log spool {} is full (conduit.log_spool_max_mb): {n} records dropped",
+                    self.spool.dir().display()
+                ));
+                batch.clear();
+            }
+            Err(e) => {
+                // No disk either: keep the rows in memory (bounded) for the next try.
+                self.shared.set_error(format!("the request-log spool {} cannot be written: {e}", self.spool.dir().display()));
+                let cap = self.options.capacity.max(self.options.batch_size).max(1);
+                if batch.len() > cap {
+                    let excess = (batch.len() - cap) as u64;
+                    batch.drain(..batch.len() - cap);
+                    self.shared.dropped.fetch_add(excess, Ordering::Release);
+                }
+            }
+        }
+    }
+
+    /// When the database is down and the pause is over: one ping; if it answers,
+    /// replay the spool.
+    fn probe_if_due(&mut self, batch: &mut Vec<LogRow>) {
+        let Some((at, pause)) = self.down else { return };
+        if Instant::now() < at {
+            return;
+        }
+        if self.backend.ping().is_ok() {
+            self.down = None;
+            self.shared.unreachable_since.store(0, Ordering::Release);
+            self.replay();
+            if self.down.is_none() {
+                self.commit(batch);
+            }
+        } else {
+            let pause = (pause * 2).min(RETRY_MAX);
+            self.down = Some((Instant::now() + pause, pause));
+        }
+    }
+
+    /// Inserts every spool file this process may take; stops when the database goes
+    /// away again (the rest stays on disk).
+    fn replay(&mut self) {
+        self.next_scan = Instant::now() + ORPHAN_SCAN_EVERY;
+        if !self.spool.own_file().exists() {
+            self.shared.spool_backlog.store(false, Ordering::Release);
+        }
+        for file in self.spool.replayable_files() {
+            let (backend, shared) = (self.backend, self.shared);
+            match self.spool.replay_file(&file, self.options.batch_size, |rows| insert_rows(backend, rows, shared, &shared.replayed)) {
+                Ok((_, skipped, finished)) => {
+                    if skipped > 0 {
+                        self.shared.dropped.fetch_add(skipped, Ordering::Release);
+                        self.shared.set_error(format!("{skipped} unreadable lines in the request-log spool file {} skipped", file.display()));
+                    }
+                    if !finished && self.shared.unreachable_since.load(Ordering::Acquire) != 0 {
+                        self.went_down();
+                        return;
+                    }
+                    if finished && file == self.spool.own_file() {
+                        self.shared.spool_backlog.store(false, Ordering::Release);
+                    }
+                }
+                Err(e) => self.shared.set_error(format!("the request-log spool file {} cannot be read: {e}", file.display())),
+            }
+        }
+    }
+
+    fn scan_if_due(&mut self) {
+        if self.down.is_none() && Instant::now() >= self.next_scan {
+            self.next_scan = Instant::now() + ORPHAN_SCAN_EVERY;
+            if self.spool.has_replayable() {
+                self.replay();
+            }
+        }
+    }
+
+    /// What a flush owes its caller: Ok when everything is in the table, else the
+    /// message that says where the records went.
+    fn flush_outcome(&self, spooled_before: u64, batch: &[LogRow]) -> std::result::Result<(), String> {
+        let spooled = self.shared.spooled.load(Ordering::Acquire) - spooled_before;
+        if spooled == 0 && batch.is_empty() {
+            return Ok(());
+        }
+        let last = self.shared.last_error.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        Err(format!(
+            "the database is unreachable{}; {spooled} records were put in the local spool ({}) and are written when it answers again{}",
+            last.map(|e| format!(" ({e})")).unwrap_or_default(),
+            self.spool.dir().display(),
+            if batch.is_empty() { String::new() } else { format!("; {} records wait in memory", batch.len()) }
+        ))
+    }
+}
+
+/// One INSERT of `rows`, counted in `counter`. A batch the database refuses while it
+/// is reachable is written row by row (rejected rows dropped). Returns false when
+/// the database is unreachable (nothing written).
+fn insert_rows(backend: &dyn Backend, rows: &[LogRow], shared: &Shared, counter: &AtomicU64) -> bool {
+    if rows.is_empty() {
+        return true;
+    }
+    match backend.insert_log_batch(rows) {
+        Ok(()) => {
+            counter.fetch_add(rows.len() as u64, Ordering::Release);
+            shared.batches.fetch_add(1, Ordering::Relaxed);
+            shared.unreachable_since.store(0, Ordering::Release);
+            true
+        }
+        Err(e) => {
+            shared.write_errors.fetch_add(1, Ordering::Relaxed);
+            shared.set_error(e.message().to_string());
+            if !e.is_transient() && backend.ping().is_ok() {
+                for row in rows {
+                    match backend.insert_log_batch(std::slice::from_ref(row)) {
+                        Ok(()) => {
+                            counter.fetch_add(1, Ordering::Release);
+                        }
+                        Err(e) => {
+                            shared.dropped.fetch_add(1, Ordering::Release);
+                            shared.set_error(format!("record rejected and dropped: {}", e.message()));
+                        }
+                    }
+                }
+                shared.batches.fetch_add(1, Ordering::Relaxed);
+                true
+            } else {
+                let _ = shared.unreachable_since.compare_exchange(0, crate::clock::now_ms(), Ordering::AcqRel, Ordering::Acquire);
+                false
+            }
+        }
+    }
+}
+
+/// The thread body with a spool: as [`run_in_memory`], but records the database
+/// cannot take go to the spool at once, and flushes never wait for a dead database.
+fn run_spooled(backend: &dyn Backend, receiver: &Receiver<Msg>, options: WriterOptions, shared: &Shared, spool: &Spool) {
+    let mut s = Spooler { backend, shared, spool, options, down: None, next_scan: Instant::now() };
+    let mut batch: Vec<LogRow> = Vec::with_capacity(options.batch_size);
+    let mut oldest: Option<Instant> = None;
+    loop {
+        // Leftovers of this store (a dead process's, or this one's) go in first.
+        s.scan_if_due();
+        let mut wake = oldest.map(|t| t + options.flush_interval);
+        if let Some((probe_at, _)) = s.down {
+            wake = Some(wake.map_or(probe_at, |w| w.min(probe_at)));
+        }
+        let msg = match wake {
+            None => receiver.recv_timeout(ORPHAN_SCAN_EVERY),
+            Some(at) => receiver.recv_timeout(at.saturating_duration_since(Instant::now())),
+        };
+        match msg {
+            Ok(Msg::Record(row)) => {
+                batch.push(*row);
+                oldest.get_or_insert_with(Instant::now);
+                if batch.len() >= options.batch_size {
+                    s.commit(&mut batch);
+                    oldest = (!batch.is_empty()).then(Instant::now);
+                }
+            }
+            Ok(Msg::Flush(ack)) => {
+                if flush_spooled(&mut s, receiver, &mut batch, ack, true) {
+                    return;
+                }
+                oldest = (!batch.is_empty()).then(Instant::now);
+            }
+            Ok(Msg::FlushQuick(ack)) => {
+                if flush_spooled(&mut s, receiver, &mut batch, ack, false) {
+                    return;
+                }
+                oldest = (!batch.is_empty()).then(Instant::now);
+            }
+            Ok(Msg::Shutdown(ack)) => {
+                flush_spooled(&mut s, receiver, &mut batch, ack, false);
+                return;
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if oldest.is_some_and(|t| t.elapsed() >= options.flush_interval) {
+                    s.commit(&mut batch);
+                    oldest = (!batch.is_empty()).then(Instant::now);
+                }
+                s.probe_if_due(&mut batch);
+                if batch.is_empty() {
+                    oldest = None;
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                s.commit(&mut batch);
+                return;
+            }
+        }
+    }
+}
+
+/// Answers a flush (or shutdown) request: takes the records already queued behind
+/// it (bounded) and the requests among them, writes or spools, and answers them all
+/// with the outcome. Returns true when one of them was a shutdown.
+fn flush_spooled(
+    s: &mut Spooler<'_>,
+    receiver: &Receiver<Msg>,
+    batch: &mut Vec<LogRow>,
+    first: Sender<std::result::Result<(), String>>,
+    replay: bool,
+) -> bool {
+    let mut acks = vec![first];
+    let mut shutdown = false;
+    while batch.len() < s.options.batch_size * 10 {
+        match receiver.try_recv() {
+            Ok(Msg::Record(row)) => batch.push(*row),
+            Ok(Msg::Flush(ack)) | Ok(Msg::FlushQuick(ack)) => acks.push(ack),
+            Ok(Msg::Shutdown(ack)) => {
+                acks.push(ack);
+                shutdown = true;
+            }
+            Err(_) => break,
+        }
+    }
+    let spooled_before = s.shared.spooled.load(Ordering::Acquire);
+    if replay && s.shared.spool_backlog.load(Ordering::Acquire) {
+        // An explicit flush owes the table this process's spooled records too: probe
+        // now instead of after the pause.
+        match s.down {
+            Some((_, pause)) => s.down = Some((Instant::now(), pause)),
+            None => s.replay(),
+        }
+        s.probe_if_due(batch);
+    }
+    s.commit(batch);
+    let mut outcome = s.flush_outcome(spooled_before, batch);
+    if replay && outcome.is_ok() && s.shared.spool_backlog.load(Ordering::Acquire) {
+        outcome = Err(format!(
+            "the database is unreachable; records of this process wait in the local spool ({}) and are written when it answers again",
+            s.spool.dir().display()
+        ));
+    }
+    for ack in acks {
+        let _ = ack.send(outcome.clone());
+    }
+    shutdown
 }
