@@ -51,9 +51,10 @@ impl PhpMapper {
         let mut callbacks = Vec::new();
         let json = spec_to_json(spec, &mut callbacks)?;
         let plan = Mapper::compile(&json).map_err(|e| config_error(format!("{e}.")))?;
-        let roots = plan.root_keys();
         let out_keys = plan.field_names().into_iter().map(OutKey::new).collect();
-        let takes_record = callbacks.iter().map(takes_record).collect();
+        let takes_record: Vec<bool> = callbacks.iter().map(takes_record).collect();
+        // A callback that is not passed the record reads only its field's source.
+        let roots = plan.root_keys_with(&|cb| takes_record.get(cb).copied().unwrap_or(true));
         Ok(Self { plan, callbacks, takes_record, roots, out_keys })
     }
 

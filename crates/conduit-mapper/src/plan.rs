@@ -216,11 +216,17 @@ impl Mapper {
     /// receives the record). A caller converting records from another representation
     /// (PHP arrays) can convert only these keys: the result maps the same.
     pub fn root_keys(&self) -> Option<Vec<String>> {
-        let mut keys = Vec::new();
-        self.collect_roots(&mut keys).then_some(keys)
+        self.root_keys_with(&|_| true)
     }
 
-    fn collect_roots(&self, keys: &mut Vec<String>) -> bool {
+    /// As [`Mapper::root_keys`], where `takes_record(callback)` says whether a callback
+    /// receives the record (one that does not reads only its field's source).
+    pub fn root_keys_with(&self, takes_record: &dyn Fn(usize) -> bool) -> Option<Vec<String>> {
+        let mut keys = Vec::new();
+        self.collect_roots(&mut keys, takes_record).then_some(keys)
+    }
+
+    fn collect_roots(&self, keys: &mut Vec<String>, takes_record: &dyn Fn(usize) -> bool) -> bool {
         let push = |p: &Path, keys: &mut Vec<String>| match p.root_key() {
             Some(k) => {
                 if !keys.contains(&k) {
@@ -231,12 +237,12 @@ impl Mapper {
             None => false,
         };
         for field in &self.fields {
-            if field.callback.is_some() {
+            if field.callback.is_some_and(takes_record) {
                 return false;
             }
             let ok = match &field.source {
                 Source::Path(p) => push(p, keys),
-                Source::Current => field.sub.as_ref().is_some_and(|sub| sub.collect_roots(keys)),
+                Source::Current => field.callback.is_none() && field.sub.as_ref().is_some_and(|sub| sub.collect_roots(keys, takes_record)),
                 Source::Const(_) => true,
                 Source::Template(pieces) => pieces.iter().all(|piece| match piece {
                     Piece::Text(_) => true,

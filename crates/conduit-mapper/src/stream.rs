@@ -146,20 +146,25 @@ impl RecordStream {
                     seen_root: false,
                     buf: Vec::new(),
                     pool: Vec::new(),
+                    keep: None,
                 }))
             }
         };
         Ok(Self { source, delivered: 0, failed: None, done: false })
     }
 
-    /// JSON only: decode just these top-level keys of each object record and skip the
-    /// other members (still checked for syntax) — `Mapper::root_keys()` of the mapper that
-    /// will read the records. Other formats ignore it.
+    /// Decode just these top-level keys of each object record and skip the other
+    /// members (still checked for syntax) — `Mapper::root_keys()` of the mapper that
+    /// will read the records. JSON: members; XML: child elements of the record element
+    /// (its attributes and text are kept). NDJSON ignores it.
     pub fn keep_only(&mut self, keys: Vec<String>) {
-        if let Source::Json(s) = &mut self.source {
-            if !s.ndjson {
-                s.keep = Some(keys);
+        match &mut self.source {
+            Source::Json(s) => {
+                if !s.ndjson {
+                    s.keep = Some(keys);
+                }
             }
+            Source::Xml(s) => s.keep = Some(keys),
         }
     }
 
@@ -573,6 +578,8 @@ struct XmlSource {
     buf: Vec<u8>,
     /// One event buffer per nesting level inside a record, reused record after record.
     pool: Vec<Vec<u8>>,
+    /// Only these child elements of a record are decoded (`keep_only`).
+    keep: Option<Vec<String>>,
 }
 
 /// Reads up to the end of the XML declaration, finds its encoding, and returns a
@@ -654,7 +661,7 @@ impl XmlSource {
                         if self.pool.is_empty() {
                             self.pool = vec![Vec::new(); MAX_DEPTH.saturating_add(2)];
                         }
-                        return read_element(reader, &start, 0, index, &mut self.pool).map(Some);
+                        return read_element(reader, &start, 0, index, &mut self.pool, self.keep.as_deref()).map(Some);
                     }
                     if self.stack.len() >= MAX_DEPTH {
                         return Err(fail("too_deep", format!("elements nest deeper than {MAX_DEPTH} levels"), index));
@@ -697,7 +704,16 @@ fn xml_error(e: &quick_xml::Error, index: u64) -> StreamError {
 
 /// Reads the element opened by `start` up to its end tag.
 /// `pool` holds this level's event buffer first, then the deeper levels'.
-fn read_element(reader: &mut XmlReader, start: &BytesStart<'_>, depth: usize, index: u64, pool: &mut [Vec<u8>]) -> Result<Node<'static>, StreamError> {
+/// `keep` (the record element only): the child elements to decode; the others are
+/// read to their end tag (still checked) without building anything.
+fn read_element(
+    reader: &mut XmlReader,
+    start: &BytesStart<'_>,
+    depth: usize,
+    index: u64,
+    pool: &mut [Vec<u8>],
+    keep: Option<&[String]>,
+) -> Result<Node<'static>, StreamError> {
     let Some((buf, deeper)) = pool.split_first_mut().filter(|_| depth <= MAX_DEPTH) else {
         return Err(fail("too_deep", format!("elements nest deeper than {MAX_DEPTH} levels"), index));
     };
@@ -709,11 +725,22 @@ fn read_element(reader: &mut XmlReader, start: &BytesStart<'_>, depth: usize, in
         match event {
             Event::Start(child) => {
                 // `child` borrows this level's buffer; the child reads into the next one.
+                if keep.is_some_and(|keep| !keep.iter().any(|k| k.as_str() == child.name().as_ref())) {
+                    let Some(skip_buf) = deeper.first_mut() else {
+                        return Err(fail("too_deep", format!("elements nest deeper than {MAX_DEPTH} levels"), index));
+                    };
+                    skip_buf.clear();
+                    reader.read_to_end_into(child.name(), skip_buf).map_err(|e| xml_error(&e, index))?;
+                    continue;
+                }
                 let name = element_name(&child, index)?;
-                let value = read_element(reader, &child, depth.saturating_add(1), index, deeper)?;
+                let value = read_element(reader, &child, depth.saturating_add(1), index, deeper, None)?;
                 add_child(&mut children, name, value);
             }
             Event::Empty(child) => {
+                if keep.is_some_and(|keep| !keep.iter().any(|k| k.as_str() == child.name().as_ref())) {
+                    continue;
+                }
                 let name = element_name(&child, index)?;
                 let value = element_value(&child, Vec::new(), String::new(), index)?;
                 add_child(&mut children, name, value);

@@ -336,3 +336,15 @@ fn keep_only_decodes_just_the_named_members_and_still_checks_the_rest() {
     let err = flat(s).unwrap_err();
     assert_eq!((err.reason, err.record), ("invalid_json", 1));
 }
+
+#[test]
+fn xml_keep_only_skips_other_children_and_still_checks_them() {
+    let body = r#"<list><r id="1"><a>1</a><big><x>2</x><x>3</x></big><e/><a2>n</a2></r><r><a>2</a></r></list>"#;
+    let mut s = stream(StreamFormat::Xml, "list/r", body);
+    s.keep_only(vec!["a".into(), "a2".into()]);
+    assert_eq!(flat(s), Ok(vec![json!({"@id": "1", "a": "1", "a2": "n"}), json!({"a": "2"})]));
+    let bad = r#"<list><r><a>1</a></r><r><a>2</a><big><x>2</y></big></r></list>"#;
+    let mut s = stream(StreamFormat::Xml, "list/r", bad);
+    s.keep_only(vec!["a".into()]);
+    assert_eq!(flat(s).err().map(|e| (e.reason, e.record)), Some(("invalid_xml", 1)));
+}
