@@ -36,11 +36,16 @@ impl PhpValue {
 }
 
 /// Runs `f` with a zval that points at `ht` without owning it (PHP passed the array
-/// by value: it outlives the call).
+/// by value: it outlives the call). Typed like the engine's own zvals: an immutable
+/// array (a literal, possibly in opcache's shared memory) is not refcounted, so a
+/// callback taking the record never touches its refcount.
 pub fn with_array_zval<R>(ht: &ZendHashTable, f: impl FnOnce(&Zval) -> R) -> R {
+    use ext_php_rs::flags::ZvalTypeFlags;
     let mut zv = std::mem::ManuallyDrop::new(Zval::new());
     zv.value.arr = std::ptr::from_ref(ht).cast_mut();
-    zv.u1.type_info = ext_php_rs::flags::ZvalTypeFlags::ArrayEx.bits();
+    // SAFETY: reading the live array's GC header.
+    let immutable = unsafe { ht.gc.u.type_info } & ffi::GC_IMMUTABLE != 0;
+    zv.u1.type_info = if immutable { ZvalTypeFlags::Array.bits() } else { ZvalTypeFlags::ArrayEx.bits() };
     f(&zv)
 }
 

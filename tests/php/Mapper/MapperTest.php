@@ -277,6 +277,21 @@ final class MapperTest extends TestCase
         self::assertSame([['one' => 1, 'two' => '2:y', 'rest' => 2]], $records);
     }
 
+    public function testACallbackMayKeepTheRecordOfALiteralArray(): void
+    {
+        $kept = [];
+        $m = new Mapper(['fields' => ['a' => ['from' => 'a', 'callback' => static function ($v, array $r) use (&$kept) {
+            $kept[] = $r;
+            return $v;
+        }]]]);
+        for ($i = 0; $i < 3; $i++) {
+            self::assertSame(['a' => 1], $m->map(['a' => 1, 'b' => [2]]));
+        }
+        self::assertSame(array_fill(0, 3, ['a' => 1, 'b' => [2]]), $kept);
+        unset($kept);
+        self::assertSame(['a' => 1], $m->map(['a' => 1, 'b' => [2]]));
+    }
+
     public function testCallbackExceptionPropagatesUnchanged(): void
     {
         $m = new Mapper(['fields' => ['a' => ['from' => 'a', 'callback' => static function (): never {
