@@ -139,6 +139,8 @@ pub struct LogWriter {
     options: WriterOptions,
     thread: Mutex<Option<JoinHandle<()>>>,
     label: String,
+    /// The writer has a spool: a full queue only ever waits for it (never drops).
+    spooled: bool,
 }
 
 /// How long a blocked `submit` sleeps between checks of the database state.
@@ -161,6 +163,7 @@ impl LogWriter {
     }
 
     fn start_with_spool(backend: Arc<dyn Backend>, options: WriterOptions, label: String, spool: Option<Spool>) -> Result<Arc<Self>> {
+        let spooled = spool.is_some();
         let (sender, receiver) = bounded(options.capacity.max(1));
         let shared = Arc::new(Shared::default());
         let thread_shared = Arc::clone(&shared);
@@ -171,7 +174,7 @@ impl LogWriter {
             .name("conduit-log-writer".into())
             .spawn(move || span.in_scope(|| run(backend, receiver, options, thread_shared, spool)))
             .map_err(|e| Error::database("start the request-log writer thread", e))?;
-        Ok(Arc::new(Self { sender, shared, options, thread: Mutex::new(Some(handle)), label }))
+        Ok(Arc::new(Self { sender, shared, options, thread: Mutex::new(Some(handle)), label, spooled }))
     }
 
     /// Queues a record. Blocks while the queue is full and the database is
@@ -190,7 +193,9 @@ impl LogWriter {
                     return false;
                 }
                 Err(TrySendError::Full(back)) => {
-                    if self.shared.unreachable_for().is_some_and(|d| d >= self.options.drop_grace) {
+                    // With a spool the writer empties the queue into it within a batch
+                    // write, so waiting is short; only without one does a long outage drop.
+                    if !self.spooled && self.shared.unreachable_for().is_some_and(|d| d >= self.options.drop_grace) {
                         self.shared.accepted.fetch_add(1, Ordering::Relaxed);
                         let dropped = self.shared.dropped.fetch_add(1, Ordering::Relaxed) + 1;
                         // At 1, 2, 4, 8… drops: an outage is visible without a line per record.
@@ -547,12 +552,14 @@ impl Spooler<'_> {
     fn to_spool(&mut self, batch: &mut Vec<LogRow>) {
         match self.spool.append(batch) {
             Ok(Appended::Stored) => {
+                tracing::debug!(rows = batch.len(), "request log rows put in the local spool");
                 self.shared.spooled.fetch_add(batch.len() as u64, Ordering::Release);
                 self.shared.spool_backlog.store(true, Ordering::Release);
                 batch.clear();
             }
             Ok(Appended::Full) => {
                 let n = batch.len() as u64;
+                tracing::warn!(dropped = n, spool = %self.spool.dir().display(), "request log: the local spool is full, records dropped");
                 self.shared.spool_dropped.fetch_add(n, Ordering::Relaxed);
                 self.shared.dropped.fetch_add(n, Ordering::Release);
                 self.shared.set_error(format!(
@@ -563,6 +570,7 @@ impl Spooler<'_> {
             }
             Err(e) => {
                 // No disk either: keep the rows in memory (bounded) for the next try.
+                tracing::warn!(spool = %self.spool.dir().display(), error = %e, "request log: the local spool cannot be written, records wait in memory");
                 self.shared.set_error(format!("the request-log spool {} cannot be written: {e}", self.spool.dir().display()));
                 let cap = self.options.capacity.max(self.options.batch_size).max(1);
                 if batch.len() > cap {
@@ -655,17 +663,28 @@ fn insert_rows(backend: &dyn Backend, rows: &[LogRow], shared: &Shared, counter:
     if rows.is_empty() {
         return true;
     }
+    let started = Instant::now();
     match backend.insert_log_batch(rows) {
         Ok(()) => {
             counter.fetch_add(rows.len() as u64, Ordering::Release);
             shared.batches.fetch_add(1, Ordering::Relaxed);
-            shared.unreachable_since.store(0, Ordering::Release);
+            let down_since = shared.unreachable_since.swap(0, Ordering::AcqRel);
+            if down_since != 0 {
+                tracing::info!(down_ms = (crate::clock::now_ms() - down_since).max(0), "request log: database reachable again");
+            }
+            tracing::debug!(
+                rows = rows.len(),
+                duration_ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
+                "request log batch written"
+            );
             true
         }
         Err(e) => {
             shared.write_errors.fetch_add(1, Ordering::Relaxed);
             shared.set_error(e.message().to_string());
+            let error = crate::redact::mask_userinfo_passwords(e.message());
             if !e.is_transient() && backend.ping().is_ok() {
+                tracing::info!(rows = rows.len(), %error, "request log batch rejected by the database: writing row by row");
                 for row in rows {
                     match backend.insert_log_batch(std::slice::from_ref(row)) {
                         Ok(()) => {
@@ -674,13 +693,19 @@ fn insert_rows(backend: &dyn Backend, rows: &[LogRow], shared: &Shared, counter:
                         Err(e) => {
                             shared.dropped.fetch_add(1, Ordering::Release);
                             shared.set_error(format!("record rejected and dropped: {}", e.message()));
+                            tracing::warn!(
+                                error = %crate::redact::mask_userinfo_passwords(e.message()),
+                                "request log record rejected by the database and dropped"
+                            );
                         }
                     }
                 }
                 shared.batches.fetch_add(1, Ordering::Relaxed);
                 true
             } else {
-                let _ = shared.unreachable_since.compare_exchange(0, crate::clock::now_ms(), Ordering::AcqRel, Ordering::Acquire);
+                if shared.unreachable_since.compare_exchange(0, crate::clock::now_ms(), Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                    tracing::info!(rows = rows.len(), %error, "request log: database unreachable, records go to the local spool");
+                }
                 false
             }
         }
