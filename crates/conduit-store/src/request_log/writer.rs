@@ -533,13 +533,13 @@ impl Spooler<'_> {
                 if !insert_rows(self.backend, &batch[chunk_start..end], self.shared, &self.shared.written) {
                     batch.drain(..chunk_start);
                     self.went_down();
-                    self.to_spool(batch);
+                    self.put_in_spool(batch);
                     return;
                 }
             }
             batch.clear();
         } else {
-            self.to_spool(batch);
+            self.put_in_spool(batch);
         }
     }
 
@@ -549,7 +549,7 @@ impl Spooler<'_> {
         }
     }
 
-    fn to_spool(&mut self, batch: &mut Vec<LogRow>) {
+    fn put_in_spool(&mut self, batch: &mut Vec<LogRow>) {
         match self.spool.append(batch) {
             Ok(Appended::Stored) => {
                 tracing::debug!(rows = batch.len(), "request log rows put in the local spool");
