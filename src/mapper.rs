@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use crate::convert::{json_to_zval, zval_to_json};
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
 use crate::php_options::{entries, ArrayReturn, Bytes, Key};
-use crate::zval_record::{OutKey, PhpValue, ZvalOutput};
+use crate::zval_record::{ConstStr, FastPlan, OutKey, PhpValue, ZvalOutput};
 
 /// `getErrors()` holds at most this many entries (the message gives the total).
 const MAX_REPORTED_ERRORS: usize = 1000;
@@ -43,6 +43,11 @@ pub struct PhpMapper {
     pub(crate) roots: Option<Vec<String>>,
     /// Output keys by field id, made once (the result arrays reuse them).
     pub(crate) out_keys: Vec<OutKey>,
+    /// The plan's string constants (value-map outputs, defaults) as `zend_string`s
+    /// made once: every result shares them instead of allocating a copy.
+    pub(crate) consts: Vec<ConstStr>,
+    /// The fast path, when every field is simple (see `FastPlan`).
+    fast: Option<FastPlan>,
 }
 
 #[php_impl]
@@ -51,11 +56,14 @@ impl PhpMapper {
         let mut callbacks = Vec::new();
         let json = spec_to_json(spec, &mut callbacks)?;
         let plan = Mapper::compile(&json).map_err(|e| config_error(format!("{e}.")))?;
-        let out_keys = plan.field_names().into_iter().map(OutKey::new).collect();
+        let out_keys: Vec<OutKey> = plan.field_names().into_iter().map(OutKey::new).collect();
+        // Addresses into `plan`'s heap strings: `plan` is never changed after this.
+        let consts = plan.constant_strings().into_iter().map(ConstStr::new).collect();
         let takes_record: Vec<bool> = callbacks.iter().map(takes_record).collect();
         // A callback that is not passed the record reads only its field's source.
         let roots = plan.root_keys_with(&|cb| takes_record.get(cb).copied().unwrap_or(true));
-        Ok(Self { plan, callbacks, takes_record, roots, out_keys })
+        let fast = FastPlan::new(&plan, &out_keys);
+        Ok(Self { plan, callbacks, takes_record, roots, out_keys, consts, fast })
     }
 
     /// Maps one record; throws `MappingException` listing every problem.
@@ -227,8 +235,13 @@ pub(crate) enum Failure {
 impl PhpMapper {
     /// Maps a PHP array straight into a PHP array.
     pub(crate) fn run_zval(&self, record: &Zval) -> Result<Zval, Failure> {
+        if let (Some(fast), Some(ht)) = (&self.fast, record.dereference().array()) {
+            if let Some(v) = fast.run(ht, &self.out_keys) {
+                return Ok(v);
+            }
+        }
         let mut hook = PhpCallOut { callables: &self.callbacks, takes_record: &self.takes_record };
-        let mut out = ZvalOutput { keys: &self.out_keys };
+        let mut out = ZvalOutput { keys: &self.out_keys, consts: &self.consts };
         self.plan.map_into(PhpValue::of(record), &mut hook, &mut out).map_err(|e| match e {
             MapError::Invalid(errors) => Failure::Invalid(errors.0),
             MapError::Aborted => Failure::Aborted,
@@ -238,7 +251,7 @@ impl PhpMapper {
     /// Maps any record into a PHP array.
     pub(crate) fn run_into<I: conduit_mapper::Input>(&self, record: &I) -> Result<Zval, Failure> {
         let mut hook = PhpCallOut { callables: &self.callbacks, takes_record: &self.takes_record };
-        let mut out = ZvalOutput { keys: &self.out_keys };
+        let mut out = ZvalOutput { keys: &self.out_keys, consts: &self.consts };
         self.plan.map_into(record, &mut hook, &mut out).map_err(|e| match e {
             MapError::Invalid(errors) => Failure::Invalid(errors.0),
             MapError::Aborted => Failure::Aborted,
@@ -334,17 +347,23 @@ pub(crate) fn aborted() -> PhpException {
 
 /// Puts `value` under the input record's key (`key` as the iterator gives it: an
 /// integer or the key's own `zend_string`, reused as is — binary keys stay binary).
+/// The keys come from one table, so they are distinct: added without a lookup.
 fn insert(ht: &mut ZBox<ZendHashTable>, key: &Zval, value: Zval) {
+    let mut value = std::mem::ManuallyDrop::new(value);
+    let slot = std::ptr::from_mut::<Zval>(&mut value);
     if let Some(i) = key.long() {
-        let _ = ht.insert_at_index(i, value);
+        // SAFETY: a live table without this key; the table takes the value over.
+        unsafe { crate::zval_record::zend_hash_index_add_new(&mut **ht, i as ext_php_rs::ffi::zend_ulong, slot) };
         return;
     }
-    if let Some(k) = key.zend_str() {
-        let mut value = std::mem::ManuallyDrop::new(value);
-        // SAFETY: a live table and key; the table takes the value over and addrefs the key.
-        unsafe {
-            ext_php_rs::ffi::zend_hash_update(&mut **ht, std::ptr::from_ref(k).cast_mut(), std::ptr::from_mut::<Zval>(&mut value));
-        }
+    match key.zend_str() {
+        // SAFETY: a live table without this key; the table takes the value over
+        // and addrefs the key.
+        Some(k) => unsafe {
+            ext_php_rs::ffi::zend_hash_add_new(&mut **ht, std::ptr::from_ref(k).cast_mut(), slot);
+        },
+        // Not reached (a key is an int or a string); the value is released.
+        None => drop(std::mem::ManuallyDrop::into_inner(value)),
     }
 }
 

@@ -249,24 +249,106 @@ impl OutKey {
     }
 }
 
-/// Builds PHP arrays; `keys` are the spec's output names by field id.
-pub struct ZvalOutput<'k> {
-    pub keys: &'k [OutKey],
+/// A string constant of the plan (`Mapper::constant_strings`) as a `zend_string`
+/// made once per mapper and shared by every result (refcounted, like a PHP literal).
+pub struct ConstStr {
+    /// Address and length of the plan's `str` this stands for; only compared.
+    addr: usize,
+    len: usize,
+    zstr: ZBox<ZendStr>,
 }
 
-/// Puts `value` into `ht` under `key` (the table takes the value over).
+impl ConstStr {
+    pub fn new(text: &str) -> Self {
+        Self { addr: text.as_ptr() as usize, len: text.len(), zstr: ZendStr::new(text, false) }
+    }
+}
+
+extern "C" {
+    /// The engine's interned "" and one-byte strings (Zend/zend_string.c, `ZEND_API`;
+    /// filled at startup, permanent for the process).
+    static zend_empty_string: *mut ffi::zend_string;
+    static zend_one_char_string: [*mut ffi::zend_string; 256];
+    /// Zend/zend_hash.h (`ZEND_API`, `ZEND_FASTCALL` is the C convention on x86-64
+    /// and aarch64): adds an integer key the table does not hold, without a lookup.
+    pub(crate) fn zend_hash_index_add_new(ht: *mut ffi::HashTable, h: ffi::zend_ulong, data: *mut Zval) -> *mut Zval;
+}
+
+/// `IS_STR_INTERNED` (Zend/zend_types.h: the same bit as `GC_IMMUTABLE`).
+const IS_STR_INTERNED: u32 = ffi::GC_IMMUTABLE;
+
+/// A zval holding `zs` with a reference of its own: ZVAL_STR_COPY.
+///
+/// # Safety
+/// `zs` must be a live `zend_string`.
+unsafe fn str_copy_zval(zs: *mut ffi::zend_string) -> Zval {
+    use ext_php_rs::flags::ZvalTypeFlags;
+    let mut zv = Zval::new();
+    zv.value.str_ = zs;
+    // SAFETY (caller): `zs` is live; an interned string is not refcounted (its
+    // refcount is never touched, as ZVAL_STR_COPY does).
+    if unsafe { (*zs).gc.u.type_info } & IS_STR_INTERNED != 0 {
+        zv.u1.type_info = ZvalTypeFlags::InternedStringEx.bits();
+    } else {
+        unsafe { (*zs).gc.refcount += 1 };
+        zv.u1.type_info = ZvalTypeFlags::StringEx.bits();
+    }
+    zv
+}
+
+/// A PHP string zval for `s`: the engine's interned string for "" and one byte
+/// (as PHP's own `(string) 5` or `'Y'`), the mapper's shared constant when `s` is one
+/// borrowed as it is (same address and length: a string of its own, or a cut one,
+/// cannot be at a live constant's address with its length), else a new `zend_string`.
+fn string_zval(s: &str, consts: &[ConstStr]) -> Zval {
+    let bytes = s.as_bytes();
+    if bytes.len() <= 1 {
+        // SAFETY: reading the engine's string tables, set at startup and never
+        // changed; a null entry (not expected) falls through to an allocation.
+        let zs = unsafe {
+            match bytes.first() {
+                None => zend_empty_string,
+                Some(&b) => zend_one_char_string[usize::from(b)],
+            }
+        };
+        if !zs.is_null() {
+            // SAFETY: a permanent interned string.
+            return unsafe { str_copy_zval(zs) };
+        }
+    }
+    let (addr, len) = (s.as_ptr() as usize, s.len());
+    if let Some(c) = consts.iter().find(|c| c.addr == addr && c.len == len) {
+        // SAFETY: the constant's string lives as long as the mapper, which
+        // outlives this call; the result array takes its own reference.
+        return unsafe { str_copy_zval(c.zstr.as_ptr().cast_mut()) };
+    }
+    let mut zv = Zval::new();
+    let _ = zv.set_string(s, false);
+    zv
+}
+
+/// Builds PHP arrays; `keys` are the spec's output names by field id, `consts` the
+/// plan's string constants.
+pub struct ZvalOutput<'k> {
+    pub keys: &'k [OutKey],
+    pub consts: &'k [ConstStr],
+}
+
+/// Adds `value` to `ht` under `key`, which the table does not hold yet (a mapped
+/// object's field names are distinct): no lookup before the append.
 fn put(ht: &mut ZendHashTable, key: &OutKey, value: Zval) {
     let mut value = std::mem::ManuallyDrop::new(value);
     let slot = std::ptr::from_mut::<Zval>(&mut value);
     match key {
-        // SAFETY: a live table; the engine copies the zval (ownership moves to the
-        // table, so ours is not dropped) and addrefs the non-interned key.
+        // SAFETY: a live table without this key; the engine copies the zval
+        // (ownership moves to the table, so ours is not dropped) and addrefs the
+        // non-interned key.
         OutKey::Str(k) => unsafe {
-            ffi::zend_hash_update(ht, k.as_ptr().cast_mut(), slot);
+            ffi::zend_hash_add_new(ht, k.as_ptr().cast_mut(), slot);
         },
         // SAFETY: as above.
         OutKey::Index(i) => unsafe {
-            ffi::zend_hash_index_update(ht, *i as ffi::zend_ulong, slot);
+            zend_hash_index_add_new(ht, *i as ffi::zend_ulong, slot);
         },
     }
 }
@@ -284,9 +366,7 @@ impl Output for ZvalOutput<'_> {
                 Some(i) => zv.set_long(i),
                 None => zv.set_double(n.as_f64().unwrap_or(0.0)),
             },
-            Scalar::Str(s) => {
-                let _ = zv.set_string(&s, false);
-            }
+            Scalar::Str(s) => return string_zval(&s, self.consts),
             Scalar::Json(v) => return json_to_zval(v.as_ref()),
         }
         zv
@@ -357,4 +437,162 @@ pub fn node_to_zval(node: &Node<'_>) -> Zval {
         }
     }
     zv
+}
+
+// ---------------------------------------------------------------------------
+// The fast path: specs whose fields are all `SimpleField`s run here on the zvals,
+// with keys hashed once and constants shared. Anything this path does not handle
+// gives up on the record (`None`), which is then mapped by the executor: errors and
+// edge cases have one implementation.
+
+extern "C" {
+    /// Zend/zend_string.h (`ZEND_API`): computes and stores the string's hash.
+    fn zend_string_hash_func(s: *mut ffi::zend_string) -> ffi::zend_ulong;
+}
+
+/// A value-map output or default, made once.
+struct FastConst {
+    text: Box<str>,
+    zstr: ZBox<ZendStr>,
+}
+
+impl FastConst {
+    fn new(text: &str) -> Self {
+        Self { text: text.into(), zstr: ZendStr::new(text, false) }
+    }
+
+    fn zval(&self) -> Zval {
+        // SAFETY: our own live string; the result takes a reference of its own.
+        unsafe { str_copy_zval(self.zstr.as_ptr().cast_mut()) }
+    }
+}
+
+struct FastMap {
+    entries: Vec<(Box<str>, FastConst)>,
+    default: Option<FastConst>,
+    keep: bool,
+}
+
+struct FastField {
+    /// Index into the mapper's output keys.
+    id: usize,
+    /// The record key, its hash computed once.
+    key: ZBox<ZendStr>,
+    trim: bool,
+    map: Option<FastMap>,
+    cast: conduit_mapper::SimpleCast,
+    truncate: Option<usize>,
+}
+
+/// The fields of a spec that takes the fast path.
+pub struct FastPlan {
+    fields: Vec<FastField>,
+}
+
+/// What a field's string became before it is written.
+enum FastStr<'a> {
+    Text(&'a str),
+    Const(&'a FastConst),
+}
+
+impl FastPlan {
+    /// The fast path for `plan`, when every field is simple and every output key
+    /// and record key is a string key.
+    pub fn new(plan: &conduit_mapper::Mapper, keys: &[OutKey]) -> Option<Self> {
+        let simple = plan.simple_fields()?;
+        let mut fields = Vec::with_capacity(simple.len());
+        for f in simple {
+            if numeric_key(f.key).is_some() || !matches!(keys.get(f.id), Some(OutKey::Str(_))) {
+                return None;
+            }
+            let mut key = ZendStr::new(f.key, false);
+            // SAFETY: our own live string; the engine stores its hash in it, so
+            // lookups with it need not hash again.
+            unsafe { zend_string_hash_func(key.as_mut_ptr()) };
+            let map = f.map.map(|m| FastMap {
+                entries: m.entries.iter().map(|(k, v)| (Box::<str>::from(*k), FastConst::new(v))).collect(),
+                default: m.default.map(FastConst::new),
+                keep: m.keep,
+            });
+            fields.push(FastField { id: f.id, key, trim: f.trim, map, cast: f.cast, truncate: f.truncate });
+        }
+        Some(Self { fields })
+    }
+
+    /// Maps `record`, or `None` to leave it to the executor.
+    pub fn run(&self, record: &ZendHashTable, keys: &[OutKey]) -> Option<Zval> {
+        let mut out = ZendHashTable::with_capacity(u32::try_from(self.fields.len()).unwrap_or(u32::MAX));
+        for f in &self.fields {
+            // SAFETY: a live table and our hashed key; the engine returns a pointer
+            // into the table (which outlives this call) or null.
+            let found = unsafe { ffi::zend_hash_find_known_hash(record, f.key.as_ptr()).as_ref() }?;
+            let value = f.value(found.dereference())?;
+            put(&mut out, keys.get(f.id)?, value);
+        }
+        let mut zv = Zval::new();
+        zv.set_hashtable(out);
+        Some(zv)
+    }
+}
+
+impl FastField {
+    /// As `Field::scalar` of the executor for a string or an integer; `None`
+    /// otherwise or on anything that would be an error.
+    fn value(&self, zv: &Zval) -> Option<Zval> {
+        if let Some(i) = zv.long() {
+            if self.map.is_some() {
+                return None;
+            }
+            let mut out = Zval::new();
+            match self.cast {
+                conduit_mapper::SimpleCast::String => {
+                    let mut buf = itoa::Buffer::new();
+                    return Some(string_zval(buf.format(i), &[]));
+                }
+                conduit_mapper::SimpleCast::Int | conduit_mapper::SimpleCast::None => out.set_long(i),
+            }
+            return Some(out);
+        }
+        let zs = zv.zend_str()?;
+        let input = std::str::from_utf8(zs.as_bytes()).ok()?;
+        let mut s = FastStr::Text(if self.trim { input.trim() } else { input });
+        if let (Some(map), FastStr::Text(t)) = (&self.map, &s) {
+            s = match map.entries.iter().find(|(k, _)| **k == **t) {
+                Some((_, c)) => FastStr::Const(c),
+                None => match (&map.default, map.keep) {
+                    (Some(d), _) => FastStr::Const(d),
+                    (None, true) => s,
+                    (None, false) => return None,
+                },
+            };
+        }
+        if self.cast == conduit_mapper::SimpleCast::Int {
+            // No map with an int cast (see `SimpleField`): `s` is text.
+            let FastStr::Text(t) = s else { return None };
+            let mut out = Zval::new();
+            out.set_long(t.trim().parse::<i64>().ok()?);
+            return Some(out);
+        }
+        let text = match s {
+            FastStr::Const(c) => &*c.text,
+            FastStr::Text(t) => t,
+        };
+        let mut cut = text;
+        if let Some(n) = self.truncate {
+            if cut.len() > n {
+                if let Some((i, _)) = cut.char_indices().nth(n) {
+                    cut = cut.get(..i)?;
+                }
+            }
+        }
+        Some(match s {
+            FastStr::Const(c) if cut.len() == c.text.len() => c.zval(),
+            // The input unchanged: the same string, one more reference (no copy).
+            FastStr::Text(t) if cut.len() == input.len() && t.as_ptr() == input.as_ptr() => {
+                // SAFETY: `zs` is a live string of the record.
+                unsafe { str_copy_zval(std::ptr::from_ref(zs).cast_mut()) }
+            }
+            _ => string_zval(cut, &[]),
+        })
+    }
 }

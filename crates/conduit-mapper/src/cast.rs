@@ -32,6 +32,8 @@ pub enum Cast {
 
 pub type CastFailure = (&'static str, &'static str);
 
+const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
 /// Casts one scalar (never null: null is handled before casts).
 ///
 /// # Errors
@@ -41,7 +43,16 @@ pub fn apply(cast: Cast, value: &Scalar<'_>) -> Result<Scalar<'static>, CastFail
         Cast::Int => to_int(value).map(|i| Scalar::Number(i.into())),
         Cast::Float => to_float(value).map(Scalar::Number),
         Cast::Bool => to_bool(value).map(Scalar::Bool),
-        Cast::String => to_string(value).map(|s| Scalar::Str(Cow::Owned(s))),
+        Cast::String => {
+            // A one-digit integer borrows its text: no allocation (bindings map it to
+            // their shared one-character strings).
+            if let Scalar::Number(n) = value {
+                if let Some(d) = n.as_u64().and_then(|i| usize::try_from(i).ok()).and_then(|i| DIGITS.get(i)) {
+                    return Ok(Scalar::Str(Cow::Borrowed(d)));
+                }
+            }
+            to_string(value).map(|s| Scalar::Str(Cow::Owned(s)))
+        }
         Cast::Decimal { scale, rounding } => to_decimal(value, scale, rounding).map(|s| Scalar::Str(Cow::Owned(s))),
     }
 }
@@ -126,7 +137,8 @@ fn to_string(value: &Scalar<'_>) -> Result<String, CastFailure> {
     }
     match unpack(value).as_ref() {
         Scalar::Str(s) => Ok(s.to_string()),
-        Scalar::Number(n) => Ok(n.to_string()),
+        // An exact-size string, not one grown by the formatter.
+        Scalar::Number(n) => Ok(n.as_i64().map_or_else(|| n.to_string(), |i| itoa::Buffer::new().format(i).to_owned())),
         // PHP's (string) cast.
         Scalar::Bool(true) => Ok("1".into()),
         Scalar::Bool(false) => Ok(String::new()),

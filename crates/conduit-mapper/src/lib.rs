@@ -31,7 +31,7 @@ pub mod stream;
 pub use cast::Rounding;
 pub use input::{AnyRecord, Input, JsonOutput, Kind, Output, Scalar};
 pub use path::{Found, FoundIn, Path};
-pub use plan::Mapper;
+pub use plan::{Mapper, SimpleCast, SimpleField, SimpleMap};
 
 use serde_json::Value;
 

@@ -17,6 +17,46 @@ const CASTS: &[&str] = &["int", "float", "bool", "string", "decimal"];
 /// Deeper nesting of sub-specs is refused (specs are written by hand).
 const MAX_SPEC_DEPTH: usize = 32;
 
+/// A field simple enough for a binding to run on its own values without the
+/// executor (see [`Mapper::simple_fields`]): a one-key source, then
+/// trim → value map (string outputs) → cast (`int`, `string` or none) → truncate.
+/// A binding running it must give up on anything else in the record (a missing
+/// key, a null, a non-string/non-integer value, an integer with a value map, a
+/// string that is not UTF-8, a failing cast, an unmapped value with
+/// `map_default` unset) and map the record through the executor instead, so every
+/// error and edge case keeps its one implementation.
+#[derive(Debug, Clone)]
+pub struct SimpleField<'a> {
+    /// The field number ([`crate::Output::set`]'s `id`).
+    pub id: usize,
+    /// The record key read (never made of digits only: those are list indexes).
+    pub key: &'a str,
+    pub trim: bool,
+    pub map: Option<SimpleMap<'a>>,
+    pub cast: SimpleCast,
+    /// At most this many characters (Unicode scalar values).
+    pub truncate: Option<usize>,
+}
+
+/// A value map whose outputs are all strings.
+#[derive(Debug, Clone)]
+pub struct SimpleMap<'a> {
+    pub entries: Vec<(&'a str, &'a str)>,
+    /// `map_default` (a string); `None` with `keep`: the value itself; `None`
+    /// without: an error (a binding gives up on the record).
+    pub default: Option<&'a str>,
+    pub keep: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimpleCast {
+    None,
+    /// Strings: [`str::trim`] then an `i64` parse (as `cast: int` does).
+    Int,
+    /// An integer becomes its decimal text; a string stays.
+    String,
+}
+
 /// A compiled spec.
 #[derive(Debug, Clone)]
 pub struct Mapper {
@@ -90,6 +130,41 @@ pub(crate) struct Field {
     pub(crate) truncate: Option<usize>,
     pub(crate) join: Option<String>,
     pub(crate) sub: Option<Mapper>,
+}
+
+impl Field {
+    fn simple(&self) -> Option<SimpleField<'_>> {
+        let Source::Path(path) = &self.source else { return None };
+        let key = match path.segments() {
+            [crate::path::Seg::Key(k)] if !k.is_empty() && !k.bytes().all(|b| b.is_ascii_digit()) => k.as_str(),
+            _ => return None,
+        };
+        if self.callback.is_some() || self.default.is_some() || self.case.is_some() || self.date.is_some() || self.join.is_some() || self.sub.is_some() {
+            return None;
+        }
+        let cast = match self.cast {
+            None => SimpleCast::None,
+            Some(Cast::Int) if self.map.is_none() => SimpleCast::Int,
+            Some(Cast::String) => SimpleCast::String,
+            Some(_) => return None,
+        };
+        let map = match &self.map {
+            None => None,
+            // Small maps only: a binding compares entries in order.
+            Some(m) if m.entries.len() <= 16 => {
+                let entries = m.entries.iter().map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))).collect::<Option<Vec<_>>>()?;
+                let (default, keep) = match &m.unmapped {
+                    Unmapped::Error => (None, false),
+                    Unmapped::Keep => (None, true),
+                    Unmapped::Default(Value::String(d)) => (Some(d.as_str()), false),
+                    Unmapped::Default(_) => return None,
+                };
+                Some(SimpleMap { entries, default, keep })
+            }
+            Some(_) => return None,
+        };
+        Some(SimpleField { id: self.id, key, trim: self.trim, map, cast, truncate: self.truncate })
+    }
 }
 
 fn err(path: &str, message: impl Into<String>) -> SpecError {
@@ -177,6 +252,48 @@ impl Mapper {
                 sub.collect_names(names);
             }
         }
+    }
+
+    /// The string constants a mapped value can be borrowed from (value-map outputs,
+    /// `map_default`, `default`, `const`), sub-specs included: a binding can build
+    /// each once and recognise them by address in [`crate::Scalar::Str`] (a borrowed
+    /// string pointing at one of these is that constant, unmodified when its length
+    /// matches).
+    pub fn constant_strings(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.collect_constants(&mut out);
+        out
+    }
+
+    fn collect_constants<'a>(&'a self, out: &mut Vec<&'a str>) {
+        fn add<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+            if let Value::String(s) = v {
+                out.push(s);
+            }
+        }
+        for field in &self.fields {
+            if let Source::Const(v) = &field.source {
+                add(v, out);
+            }
+            if let Some(d) = &field.default {
+                add(d, out);
+            }
+            if let Some(map) = &field.map {
+                map.entries.values().for_each(|v| add(v, out));
+                if let Unmapped::Default(d) = &map.unmapped {
+                    add(d, out);
+                }
+            }
+            if let Some(sub) = &field.sub {
+                sub.collect_constants(out);
+            }
+        }
+    }
+
+    /// Every top-level field as a [`SimpleField`], or `None` when one is not that
+    /// simple (any other source or step, a callback, a default, a sub-spec).
+    pub fn simple_fields(&self) -> Option<Vec<SimpleField<'_>>> {
+        self.fields.iter().map(Field::simple).collect()
     }
 
     /// How many `callback` fields the spec has; the spec numbers them 0, 1, … (the

@@ -525,4 +525,65 @@ final class MapperTest extends TestCase
         $out = self::one(['m' => 'm', '5' => ['const' => 'five']], ['m' => [10 => 'a', 20 => 'b']]);
         self::assertSame(['m' => [10 => 'a', 20 => 'b'], 5 => 'five'], $out);
     }
+    /**
+     * A spec of simple fields (one key; trim, value map, int/string cast, truncate)
+     * takes the binding's fast path; adding a `const` field sends the same fields
+     * through the general executor. Both must give the same rows and errors on
+     * every kind of value, including those the fast path hands over.
+     */
+    public function testFastPathMapsLikeTheExecutor(): void
+    {
+        $fields = [
+            'ID' => ['from' => 'id', 'cast' => 'string'],
+            'NAME' => ['from' => 'title', 'trim' => true, 'truncate' => 3],
+            'RAW' => 'title',
+            'ACTIVE' => ['from' => 'status', 'map' => ['active' => 'Y', 'archived' => 'N', 'long' => 'Longer text'], 'map_default' => 'N'],
+            'KEPT' => ['from' => 'status', 'trim' => true, 'map' => ['active' => 'A'], 'map_keep' => true],
+            'QTY' => ['from' => 'qty', 'cast' => 'int'],
+        ];
+        $fast = new Mapper(['fields' => $fields]);
+        $general = new Mapper(['fields' => $fields + ['_GENERAL' => ['const' => 1]]]);
+        $records = [
+            ['id' => 7, 'title' => '  Товар №1 ', 'status' => 'active', 'qty' => '12'],
+            ['id' => 1234567, 'title' => 'ab', 'status' => ' archived ', 'qty' => ' -3 '],
+            ['id' => 'x9', 'title' => '', 'status' => 'long', 'qty' => 5],
+            ['id' => -5, 'title' => "\u{a0}é\u{a0}", 'status' => 'other', 'qty' => PHP_INT_MAX],
+            ['id' => 0, 'title' => 'plain', 'status' => 3, 'qty' => '0'],
+            ['id' => null, 'title' => 'no status', 'qty' => true],
+            ['id' => 1.5, 'title' => ['nested'], 'status' => false, 'qty' => 1.0],
+            ['id' => 2, 'title' => 'ok', 'status' => 'active', 'qty' => 'twelve'],
+            'k' => ['id' => 3, 'title' => "bad \xff", 'status' => "\xfe", 'qty' => '1'],
+        ];
+        $strip = static function (array $rows): array {
+            foreach ($rows as &$row) {
+                unset($row['_GENERAL']);
+            }
+            return $rows;
+        };
+        $one = static function (Mapper $m, array $r) use ($strip) {
+            try {
+                return $strip([$m->map($r)])[0];
+            } catch (MappingException $e) {
+                return $e->getErrors();
+            }
+        };
+        foreach ($records as $k => $record) {
+            self::assertSame($one($general, $record), $one($fast, $record), "record $k");
+        }
+        $valid = array_slice($records, 0, 5);
+        $rows = $fast->mapMany($valid);
+        self::assertSame($strip($general->mapMany($valid)), $rows);
+        self::assertSame('7', $rows[0]['ID']);
+        self::assertSame('Тов', $rows[0]['NAME']);
+        self::assertSame('Longer text', $rows[2]['ACTIVE']);
+        // Shared strings are copy-on-write: changing a result changes nothing else.
+        $rows[2]['ACTIVE'] .= '!';
+        $rows[1]['RAW'] .= '!';
+        self::assertSame('Longer text', $fast->map($valid[2])['ACTIVE']);
+        self::assertSame('ab', $valid[1]['title']);
+        self::assertSame(
+            self::errorsOf(static fn () => $general->mapMany($records)),
+            self::errorsOf(static fn () => $fast->mapMany($records)),
+        );
+    }
 }
