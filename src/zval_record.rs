@@ -554,8 +554,20 @@ impl FastField {
             return Some(out);
         }
         let zs = zv.zend_str()?;
-        let input = std::str::from_utf8(zs.as_bytes()).ok()?;
-        let mut s = FastStr::Text(if self.trim { input.trim() } else { input });
+        let bytes = zs.as_bytes();
+        // A value-map key matched byte for byte, with nothing to trim (ASCII
+        // non-space at both ends): the value is UTF-8 (the key is) without checking.
+        let hit = match &self.map {
+            Some(map) if !self.trim || !needs_trim(bytes) => map.entries.iter().find(|(k, _)| k.as_bytes() == bytes).map(|(_, c)| c),
+            _ => None,
+        };
+        let (input, mut s) = match hit {
+            Some(c) => ("", FastStr::Const(c)),
+            None => {
+                let input = std::str::from_utf8(bytes).ok()?;
+                (input, FastStr::Text(if self.trim { trim(input) } else { input }))
+            }
+        };
         if let (Some(map), FastStr::Text(t)) = (&self.map, &s) {
             s = match map.entries.iter().find(|(k, _)| **k == **t) {
                 Some((_, c)) => FastStr::Const(c),
@@ -594,5 +606,47 @@ impl FastField {
             }
             _ => string_zval(cut, &[]),
         })
+    }
+}
+
+/// The ASCII characters `char::is_whitespace` accepts (U+0009–U+000D, U+0020).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// Whether `str::trim` could remove anything: the first or last byte is not ASCII
+/// or is an ASCII space (an empty string has nothing to trim).
+fn needs_trim(bytes: &[u8]) -> bool {
+    let edge = |b: Option<&u8>| b.is_some_and(|&b| !b.is_ascii() || is_ascii_space(b));
+    edge(bytes.first()) || edge(bytes.last())
+}
+
+/// `str::trim`, ASCII spaces stripped byte by byte first (the common case); the
+/// Unicode rules run only when a non-ASCII character is at an end.
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b.iter().position(|&c| !is_ascii_space(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| !is_ascii_space(c)).map_or(start, |i| i + 1);
+    // Both ends sit next to ASCII bytes (or the string's ends): char boundaries.
+    let t = s.get(start..end.max(start)).unwrap_or("");
+    // A non-ASCII end: one character decoded there (`trim_start`/`trim_end` would
+    // go through the pattern machinery for the same answer).
+    let mut t = t;
+    while let Some(c) = t.chars().next().filter(|c| !c.is_ascii() && c.is_whitespace()) {
+        t = t.get(c.len_utf8()..).unwrap_or("").trim_start_matches(|c: char| c.is_whitespace());
+    }
+    while let Some(c) = t.chars().next_back().filter(|c| !c.is_ascii() && c.is_whitespace()) {
+        t = t.len().checked_sub(c.len_utf8()).and_then(|n| t.get(..n)).unwrap_or("").trim_end_matches(|c: char| c.is_whitespace());
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trim_is_str_trim() {
+        for s in ["", " ", "  a ", "\u{a0}x\u{a0}", " \u{2003} Товар №1 \u{85}", "\x0b\x0c\r\n\tq\t", "é", " é ", "a\u{a0} b"] {
+            assert_eq!(super::trim(s), s.trim(), "{s:?}");
+        }
     }
 }
