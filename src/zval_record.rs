@@ -244,7 +244,8 @@ impl OutKey {
     pub fn new(name: &str) -> Self {
         match numeric_key(name) {
             Some(i) => OutKey::Index(i),
-            None => OutKey::Str(ZendStr::new(name, false)),
+            // Interned (like PHP's literal keys): rows neither addref nor release it.
+            None => OutKey::Str(interned_key(name).unwrap_or_else(|| ZendStr::new(name, false))),
         }
     }
 }
@@ -448,6 +449,32 @@ pub fn node_to_zval(node: &Node<'_>) -> Zval {
 extern "C" {
     /// Zend/zend_string.h (`ZEND_API`): computes and stores the string's hash.
     fn zend_string_hash_func(s: *mut ffi::zend_string) -> ffi::zend_ulong;
+    /// Zend/zend_string.h (`ZEND_API`): the current interning function (request
+    /// interning, or opcache's).
+    static zend_new_interned_string: Option<unsafe extern "C" fn(*mut ffi::zend_string) -> *mut ffi::zend_string>;
+}
+
+/// `key` hashed, and the engine's interned string of that text when there is one
+/// (literal array keys of the script are): a lookup then matches the record's key
+/// by address instead of comparing bytes.
+fn interned_key(key: &str) -> Option<ZBox<ZendStr>> {
+    let mut own = ZendStr::new(key, false);
+    // SAFETY: our own live string; the engine stores its hash in it, so lookups
+    // with it need not hash again (and the interning below does not write to it).
+    unsafe { zend_string_hash_func(own.as_mut_ptr()) };
+    // SAFETY: the engine's interning function (set at startup) takes our string
+    // over: it returns either the interned string of equal content (releasing
+    // ours) or ours, possibly interned for the request. Either lives at least as
+    // long as the request, hence as the mapper; dropping the box releases it, which
+    // is a no-op for an interned string.
+    unsafe {
+        let intern = zend_new_interned_string?;
+        let zs = intern(own.into_raw().cast());
+        if zs.is_null() {
+            return None;
+        }
+        Some(ZBox::from_raw(zs.cast()))
+    }
 }
 
 /// A value-map output or default, made once.
@@ -505,10 +532,7 @@ impl FastPlan {
             if numeric_key(f.key).is_some() || !matches!(keys.get(f.id), Some(OutKey::Str(_))) {
                 return None;
             }
-            let mut key = ZendStr::new(f.key, false);
-            // SAFETY: our own live string; the engine stores its hash in it, so
-            // lookups with it need not hash again.
-            unsafe { zend_string_hash_func(key.as_mut_ptr()) };
+            let key = interned_key(f.key)?;
             let map = f.map.map(|m| FastMap {
                 entries: m.entries.iter().map(|(k, v)| (Box::<str>::from(*k), FastConst::new(v))).collect(),
                 default: m.default.map(FastConst::new),
