@@ -24,7 +24,7 @@
 
 use std::cell::Cell;
 use std::collections::VecDeque;
-use std::ffi::{c_char, c_int, c_void, CString};
+use std::ffi::{c_char, c_int, CString};
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::Write as _;
@@ -32,10 +32,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::Mutex;
 
-use ext_php_rs::error::php_error;
-use ext_php_rs::ffi::{zend_ini_entry, zend_string};
-use ext_php_rs::flags::{ErrorType, IniEntryPermission};
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
+
+use crate::ini::{on_modify_handler, system_entry};
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::format::{Format, Full, Writer};
 use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
@@ -49,20 +48,9 @@ pub const TARGET_INI: &str = "conduit.log_target";
 pub const ERROR_LOG_TARGET: &str = "error_log";
 const LEVEL_NAMES: &str = "off, error, warn, info, debug, trace";
 
-const SUCCESS: c_int = 0;
-const FAILURE: c_int = -1;
-
-type OnModify = unsafe extern "C" fn(*mut zend_ini_entry, *mut zend_string, *mut c_void, *mut c_void, *mut c_void, c_int) -> c_int;
-
-const fn entry(name: &'static std::ffi::CStr, default: &'static std::ffi::CStr, on_modify: OnModify) -> IniEntryDef {
-    let mut def = IniEntryDef::new(name, default, IniEntryPermission::System);
-    def.on_modify = Some(on_modify);
-    def
-}
-
 static INI: IniEntryDefs<3> = IniEntryDefs::new([
-    entry(c"conduit.log_level", c"warn", on_level),
-    entry(c"conduit.log_target", c"error_log", on_target),
+    system_entry(c"conduit.log_level", c"warn", on_level),
+    system_entry(c"conduit.log_target", c"error_log", on_target),
     IniEntryDef::end(),
 ]);
 
@@ -166,66 +154,26 @@ pub fn target_description() -> String {
     }
 }
 
-/// The ini value PHP hands an `on_modify` handler.
-///
-/// # Safety
-/// `value` is null or a valid `zend_string` for the duration of the call.
-unsafe fn ini_text(value: *mut zend_string) -> String {
-    match unsafe { value.as_ref() } {
-        Some(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
-        None => String::new(),
-    }
-}
+on_modify_handler!(
+    /// `conduit.log_level` changed.
+    on_level,
+    |text| {
+        Level::parse(text).ok_or_else(|| {
+            format!(
+                "{LEVEL_INI}: \"{}\" is not a log level (one of {LEVEL_NAMES}); using the default \"warn\"",
+                text.escape_default()
+            )
+        })
+    },
+    |level| LEVEL.store(level as u8, Ordering::Release)
+);
 
-unsafe extern "C" fn on_level(
-    _entry: *mut zend_ini_entry,
-    value: *mut zend_string,
-    _a1: *mut c_void,
-    _a2: *mut c_void,
-    _a3: *mut c_void,
-    _stage: c_int,
-) -> c_int {
-    // SAFETY: PHP passes the new value (or null) and keeps it alive during the call.
-    let text = unsafe { ini_text(value) };
-    match Level::parse(&text) {
-        Some(level) => {
-            LEVEL.store(level as u8, Ordering::Release);
-            SUCCESS
-        }
-        None => {
-            php_error(
-                &ErrorType::Warning,
-                &format!(
-                    "{LEVEL_INI}: \"{}\" is not a log level (one of {LEVEL_NAMES}); using the default \"warn\"",
-                    text.escape_default()
-                ),
-            );
-            FAILURE
-        }
-    }
-}
-
-unsafe extern "C" fn on_target(
-    _entry: *mut zend_ini_entry,
-    value: *mut zend_string,
-    _a1: *mut c_void,
-    _a2: *mut c_void,
-    _a3: *mut c_void,
-    _stage: c_int,
-) -> c_int {
-    // SAFETY: as in on_level.
-    let text = unsafe { ini_text(value) };
-    match parse_target(&text) {
-        Ok(target) => {
-            *lock(&TARGET) = target;
-            SUCCESS
-        }
-        Err(message) => {
-            php_error(&ErrorType::Warning, &format!("{message}; using the default \"{ERROR_LOG_TARGET}\" (PHP's error log)"));
-            FAILURE
-        }
-    }
-}
+on_modify_handler!(
+    /// `conduit.log_target` changed.
+    on_target,
+    |text| parse_target(text).map_err(|m| format!("{m}; using the default \"{ERROR_LOG_TARGET}\" (PHP's error log)")),
+    |target| *lock(&TARGET) = target
+);
 
 thread_local! {
     /// Set on PHP's thread (RINIT); a forked child's thread keeps it.

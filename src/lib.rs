@@ -9,6 +9,7 @@ mod diagnostics;
 mod exceptions;
 mod guard;
 mod info;
+mod ini;
 mod log_spool;
 mod php_options;
 

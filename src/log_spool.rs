@@ -10,30 +10,17 @@
 //! PHP calls the handlers at registration (MINIT) with the configured values; the
 //! writers a process starts later read them.
 
-use std::ffi::{c_int, c_void};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use conduit_store::request_log::spool::{self, SpoolConfig};
-use ext_php_rs::error::php_error;
-use ext_php_rs::ffi::{zend_ini_entry, zend_string};
-use ext_php_rs::flags::{ErrorType, IniEntryPermission};
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
 
-const SUCCESS: c_int = 0;
-const FAILURE: c_int = -1;
-
-type OnModify = unsafe extern "C" fn(*mut zend_ini_entry, *mut zend_string, *mut c_void, *mut c_void, *mut c_void, c_int) -> c_int;
-
-const fn entry(name: &'static std::ffi::CStr, default: &'static std::ffi::CStr, on_modify: OnModify) -> IniEntryDef {
-    let mut def = IniEntryDef::new(name, default, IniEntryPermission::System);
-    def.on_modify = Some(on_modify);
-    def
-}
+use crate::ini::{on_modify_handler, system_entry};
 
 static INI: IniEntryDefs<3> = IniEntryDefs::new([
-    entry(c"conduit.log_spool_dir", c"", on_dir),
-    entry(c"conduit.log_spool_max_mb", c"64", on_max_mb),
+    system_entry(c"conduit.log_spool_dir", c"", on_dir),
+    system_entry(c"conduit.log_spool_max_mb", c"64", on_max_mb),
     IniEntryDef::end(),
 ]);
 
@@ -50,16 +37,6 @@ fn update(change: impl FnOnce(&mut SpoolConfig)) {
     let config = current.get_or_insert_with(SpoolConfig::default);
     change(config);
     spool::configure(config.clone());
-}
-
-/// # Safety
-/// `value` is null or a valid `zend_string` for the duration of the call.
-unsafe fn ini_text(value: *mut zend_string) -> String {
-    // SAFETY: per the contract above.
-    match unsafe { value.as_ref() } {
-        Some(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
-        None => String::new(),
-    }
 }
 
 /// `conduit.log_spool_dir`: empty or an absolute path.
@@ -83,49 +60,19 @@ fn parse_max_mb(text: &str) -> Result<u64, String> {
     }
 }
 
-unsafe extern "C" fn on_dir(
-    _entry: *mut zend_ini_entry,
-    value: *mut zend_string,
-    _a1: *mut c_void,
-    _a2: *mut c_void,
-    _a3: *mut c_void,
-    _stage: c_int,
-) -> c_int {
-    // SAFETY: PHP passes the new value (or null) and keeps it alive during the call.
-    let text = unsafe { ini_text(value) };
-    match parse_dir(&text) {
-        Ok(dir) => {
-            update(|c| c.dir = dir);
-            SUCCESS
-        }
-        Err(message) => {
-            php_error(&ErrorType::Warning, &format!("{message}; using the default (system temp dir)/conduit-spool"));
-            FAILURE
-        }
-    }
-}
+on_modify_handler!(
+    /// `conduit.log_spool_dir` changed.
+    on_dir,
+    |text| parse_dir(text).map_err(|m| format!("{m}; using the default (system temp dir)/conduit-spool")),
+    |dir| update(|c| c.dir = dir)
+);
 
-unsafe extern "C" fn on_max_mb(
-    _entry: *mut zend_ini_entry,
-    value: *mut zend_string,
-    _a1: *mut c_void,
-    _a2: *mut c_void,
-    _a3: *mut c_void,
-    _stage: c_int,
-) -> c_int {
-    // SAFETY: as in on_dir.
-    let text = unsafe { ini_text(value) };
-    match parse_max_mb(&text) {
-        Ok(max_bytes) => {
-            update(|c| c.max_bytes = max_bytes);
-            SUCCESS
-        }
-        Err(message) => {
-            php_error(&ErrorType::Warning, &format!("{message}; using the default 64"));
-            FAILURE
-        }
-    }
-}
+on_modify_handler!(
+    /// `conduit.log_spool_max_mb` changed.
+    on_max_mb,
+    |text| parse_max_mb(text).map_err(|m| format!("{m}; using the default 64")),
+    |max_bytes| update(|c| c.max_bytes = max_bytes)
+);
 
 /// The phpinfo line of the spool.
 pub fn describe() -> String {
