@@ -17,7 +17,7 @@ $MESS['CONDUIT_WH_REASON_MALFORMED_HEADER'] = 'signature header unreadable: wron
 $MESS['CONDUIT_WH_REASON_MALFORMED_JSON'] = 'the body is not JSON';
 $MESS['CONDUIT_WH_REASON_TIMESTAMP_TOO_OLD'] = 'signed too long ago: server clocks differ (NTP) or a replay';
 $MESS['CONDUIT_WH_REASON_TIMESTAMP_TOO_NEW'] = 'signed in the future: server clocks differ (NTP)';
-$MESS['CONDUIT_WH_REASON_UNKNOWN_SOURCE'] = 'no source of this name: the sender\'s URL has a wrong source=';
+$MESS['CONDUIT_WH_REASON_UNKNOWN_SOURCE'] = 'no source of this name: the source parameter in the sender\'s URL names none configured here; give the sender the URL shown in Settings → Webhooks';
 $MESS['CONDUIT_WH_REASON_BODY_TOO_LARGE'] = 'the body is larger than allowed';
 $MESS['CONDUIT_WH_REASON_METHOD_NOT_ALLOWED'] = 'not a POST (a browser or a scanner)';
 $MESS['CONDUIT_WH_REASON_QUEUE_UNAVAILABLE'] = 'the database refused the job; the sender retries later';

@@ -17,7 +17,7 @@ $MESS['CONDUIT_WH_REASON_MALFORMED_HEADER'] = 'заголовок подписи
 $MESS['CONDUIT_WH_REASON_MALFORMED_JSON'] = 'тело — не JSON';
 $MESS['CONDUIT_WH_REASON_TIMESTAMP_TOO_OLD'] = 'подписано слишком давно: часы серверов расходятся (NTP) или это повтор';
 $MESS['CONDUIT_WH_REASON_TIMESTAMP_TOO_NEW'] = 'подписано в будущем: часы серверов расходятся (NTP)';
-$MESS['CONDUIT_WH_REASON_UNKNOWN_SOURCE'] = 'источника с таким именем нет: в адресе отправителя неверный source=';
+$MESS['CONDUIT_WH_REASON_UNKNOWN_SOURCE'] = 'источника с таким именем нет: параметр source в адресе отправителя не совпадает ни с одним настроенным; дайте отправителю адрес из Настройки → Вебхуки';
 $MESS['CONDUIT_WH_REASON_BODY_TOO_LARGE'] = 'тело больше допустимого';
 $MESS['CONDUIT_WH_REASON_METHOD_NOT_ALLOWED'] = 'не POST (браузер или сканер)';
 $MESS['CONDUIT_WH_REASON_QUEUE_UNAVAILABLE'] = 'база отказала в записи задания; отправитель повторит позже';
