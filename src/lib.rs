@@ -24,6 +24,7 @@ mod store_sink;
 mod sync_queue;
 mod version;
 mod webhook;
+mod zend_table;
 mod zval_record;
 
 use ext_php_rs::prelude::*;

@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 use crate::convert::{json_to_zval, zval_to_json};
 use crate::exceptions::{config_error, ConduitThrow, ExceptionClass};
 use crate::php_options::{entries, ArrayReturn, Bytes, Key};
+use crate::zend_table::{self, EntryKey};
 use crate::zval_record::{ConstStr, FastPlan, OutKey, PhpValue, ZvalOutput};
 
 /// `getErrors()` holds at most this many entries (the message gives the total).
@@ -78,11 +79,16 @@ impl PhpMapper {
     /// Maps every record (keys kept); throws one `MappingException` listing the
     /// problems of all failing records, each with its `record` key.
     pub fn map_many(&self, records: &ZendHashTable) -> PhpResult<ArrayReturn> {
-        let mut out = ZendHashTable::with_capacity(u32::try_from(records.len()).unwrap_or(u32::MAX));
+        let size = u32::try_from(records.len()).unwrap_or(u32::MAX);
+        let mut out = if zend_table::is_dense_list(records) {
+            Results::List(zend_table::ListBuilder::new(size))
+        } else {
+            Results::Keyed(ZendHashTable::with_capacity(size))
+        };
         let mut failed: Vec<(Option<Key>, Vec<MappingError>)> = Vec::new();
-        let mut iter = records.iter();
-        while let Some((key, value)) = iter.next_zval() {
-            let result = if value.array().is_some() {
+        for (key, value) in zend_table::entries(records) {
+            let value = zend_table::deref(value);
+            let result = if u32::from(zend_table::type_of(value)) == ext_php_rs::ffi::IS_ARRAY {
                 self.run_zval(value)
             } else {
                 Err(Failure::Invalid(vec![MappingError::with_quoted(
@@ -93,18 +99,27 @@ impl PhpMapper {
                 )]))
             };
             match result {
-                Ok(v) if failed.is_empty() => insert(&mut out, &key, v),
+                Ok(v) if failed.is_empty() => match &mut out {
+                    // A dense list's entries come with keys 0, 1, 2… in order.
+                    Results::List(list) => list.push(v),
+                    Results::Keyed(table) => insert(table, &key, v),
+                },
                 Ok(_) => {}
-                Err(Failure::Invalid(errors)) => failed.push((Some(Key::from_key_zval(&key)), errors)),
+                Err(Failure::Invalid(errors)) => failed.push((Some(entry_key(&key)), errors)),
                 Err(Failure::Aborted) => return Err(aborted()),
             }
         }
         if !failed.is_empty() {
             return Err(mapping_exception(&failed, records.len()));
         }
-        let mut zv = Zval::new();
-        zv.set_hashtable(out);
-        Ok(ArrayReturn(zv))
+        Ok(ArrayReturn(match out {
+            Results::List(list) => list.into_zval(),
+            Results::Keyed(table) => {
+                let mut zv = Zval::new();
+                zv.set_hashtable(table);
+                zv
+            }
+        }))
     }
 
     /// Decodes a JSON document in Rust and maps the records the selector picks
@@ -236,7 +251,7 @@ impl PhpMapper {
     /// Maps a PHP array straight into a PHP array.
     pub(crate) fn run_zval(&self, record: &Zval) -> Result<Zval, Failure> {
         if let (Some(fast), Some(ht)) = (&self.fast, record.dereference().array()) {
-            if let Some(v) = fast.run(ht, &self.out_keys) {
+            if let Some(v) = fast.run(ht) {
                 return Ok(v);
             }
         }
@@ -348,22 +363,34 @@ pub(crate) fn aborted() -> PhpException {
 /// Puts `value` under the input record's key (`key` as the iterator gives it: an
 /// integer or the key's own `zend_string`, reused as is — binary keys stay binary).
 /// The keys come from one table, so they are distinct: added without a lookup.
-fn insert(ht: &mut ZBox<ZendHashTable>, key: &Zval, value: Zval) {
+/// Where `mapMany` puts its results: a list stays a packed list, built in place;
+/// other keys go through the engine's hash.
+enum Results {
+    List(zend_table::ListBuilder),
+    Keyed(ZBox<ZendHashTable>),
+}
+
+fn insert(ht: &mut ZBox<ZendHashTable>, key: &EntryKey<'_>, value: Zval) {
     let mut value = std::mem::ManuallyDrop::new(value);
     let slot = std::ptr::from_mut::<Zval>(&mut value);
-    if let Some(i) = key.long() {
+    match *key {
         // SAFETY: a live table without this key; the table takes the value over.
-        unsafe { crate::zval_record::zend_hash_index_add_new(&mut **ht, i as ext_php_rs::ffi::zend_ulong, slot) };
-        return;
-    }
-    match key.zend_str() {
+        EntryKey::Int(i) => unsafe {
+            crate::zval_record::zend_hash_index_add_new(&mut **ht, i as ext_php_rs::ffi::zend_ulong, slot);
+        },
         // SAFETY: a live table without this key; the table takes the value over
         // and addrefs the key.
-        Some(k) => unsafe {
+        EntryKey::Str(k) => unsafe {
             ext_php_rs::ffi::zend_hash_add_new(&mut **ht, std::ptr::from_ref(k).cast_mut(), slot);
         },
-        // Not reached (a key is an int or a string); the value is released.
-        None => drop(std::mem::ManuallyDrop::into_inner(value)),
+    }
+}
+
+/// A record's key as an error reports it.
+fn entry_key(key: &EntryKey<'_>) -> Key {
+    match *key {
+        EntryKey::Int(i) => Key::Int(i),
+        EntryKey::Str(s) => Key::Str(s.as_bytes().to_vec()),
     }
 }
 

@@ -15,6 +15,7 @@ use conduit_mapper::stream::Node;
 use conduit_mapper::{AnyRecord, Input, Kind, MappingError, Output, Scalar};
 
 use crate::convert::{json_to_zval, zval_to_json};
+use crate::zend_table::{deref, type_of, zend_string_hash_func, MixedBuilder};
 
 /// Arrays nested deeper than this are refused (`too_deep`), as in convert.rs.
 const MAX_DEPTH: usize = 128;
@@ -106,9 +107,9 @@ impl Input for PhpValue {
     fn kind(&self) -> Kind<'_> {
         let zv = &self.0;
         if let Some(s) = zv.zend_str() {
-            return match std::str::from_utf8(s.as_bytes()) {
-                Ok(s) => Kind::Str(s),
-                Err(_) => Kind::BadStr(s.as_bytes()),
+            return match conduit_mapper::utf8::as_str(s.as_bytes()) {
+                Some(s) => Kind::Str(s),
+                None => Kind::BadStr(s.as_bytes()),
             };
         }
         if let Some(i) = zv.long() {
@@ -447,8 +448,6 @@ pub fn node_to_zval(node: &Node<'_>) -> Zval {
 // edge cases have one implementation.
 
 extern "C" {
-    /// Zend/zend_string.h (`ZEND_API`): computes and stores the string's hash.
-    fn zend_string_hash_func(s: *mut ffi::zend_string) -> ffi::zend_ulong;
     /// Zend/zend_string.h (`ZEND_API`): the current interning function (request
     /// interning, or opcache's).
     static zend_new_interned_string: Option<unsafe extern "C" fn(*mut ffi::zend_string) -> *mut ffi::zend_string>;
@@ -501,8 +500,6 @@ struct FastMap {
 }
 
 struct FastField {
-    /// Index into the mapper's output keys.
-    id: usize,
     /// The record key, its hash computed once.
     key: ZBox<ZendStr>,
     trim: bool,
@@ -514,6 +511,8 @@ struct FastField {
 /// The fields of a spec that takes the fast path.
 pub struct FastPlan {
     fields: Vec<FastField>,
+    /// The output key of each field, hashed, in field order (all different).
+    out_keys: Vec<ZBox<ZendStr>>,
 }
 
 /// What a field's string became before it is written.
@@ -528,34 +527,39 @@ impl FastPlan {
     pub fn new(plan: &conduit_mapper::Mapper, keys: &[OutKey]) -> Option<Self> {
         let simple = plan.simple_fields()?;
         let mut fields = Vec::with_capacity(simple.len());
+        let mut out_keys = Vec::with_capacity(simple.len());
         for f in simple {
-            if numeric_key(f.key).is_some() || !matches!(keys.get(f.id), Some(OutKey::Str(_))) {
+            let Some(OutKey::Str(out)) = keys.get(f.id) else { return None };
+            if numeric_key(f.key).is_some() {
                 return None;
             }
+            let out = interned_key(out.as_str().ok()?)?;
+            if out_keys.iter().any(|k: &ZBox<ZendStr>| k.as_bytes() == out.as_bytes()) {
+                return None;
+            }
+            out_keys.push(out);
             let key = interned_key(f.key)?;
             let map = f.map.map(|m| FastMap {
                 entries: m.entries.iter().map(|(k, v)| (Box::<str>::from(*k), FastConst::new(v))).collect(),
                 default: m.default.map(FastConst::new),
                 keep: m.keep,
             });
-            fields.push(FastField { id: f.id, key, trim: f.trim, map, cast: f.cast, truncate: f.truncate });
+            fields.push(FastField { key, trim: f.trim, map, cast: f.cast, truncate: f.truncate });
         }
-        Some(Self { fields })
+        Some(Self { fields, out_keys })
     }
 
     /// Maps `record`, or `None` to leave it to the executor.
-    pub fn run(&self, record: &ZendHashTable, keys: &[OutKey]) -> Option<Zval> {
-        let mut out = ZendHashTable::with_capacity(u32::try_from(self.fields.len()).unwrap_or(u32::MAX));
-        for f in &self.fields {
+    pub fn run(&self, record: &ZendHashTable) -> Option<Zval> {
+        let mut out = MixedBuilder::new(u32::try_from(self.fields.len()).ok()?);
+        for (f, key) in self.fields.iter().zip(&self.out_keys) {
             // SAFETY: a live table and our hashed key; the engine returns a pointer
             // into the table (which outlives this call) or null.
             let found = unsafe { ffi::zend_hash_find_known_hash(record, f.key.as_ptr()).as_ref() }?;
-            let value = f.value(found.dereference())?;
-            put(&mut out, keys.get(f.id)?, value);
+            // The output keys differ from each other (`new`): each is appended once.
+            out.append(key, f.value(deref(found))?);
         }
-        let mut zv = Zval::new();
-        zv.set_hashtable(out);
-        Some(zv)
+        Some(out.into_zval())
     }
 }
 
@@ -563,7 +567,10 @@ impl FastField {
     /// As `Field::scalar` of the executor for a string or an integer; `None`
     /// otherwise or on anything that would be an error.
     fn value(&self, zv: &Zval) -> Option<Zval> {
-        if let Some(i) = zv.long() {
+        let ty = u32::from(type_of(zv));
+        if ty == ffi::IS_LONG {
+            // SAFETY: the zval holds an integer.
+            let i = unsafe { zv.value.lval };
             if self.map.is_some() {
                 return None;
             }
@@ -577,7 +584,11 @@ impl FastField {
             }
             return Some(out);
         }
-        let zs = zv.zend_str()?;
+        if ty != ffi::IS_STRING {
+            return None;
+        }
+        // SAFETY: the zval holds a live string.
+        let zs: &ZendStr = unsafe { &*zv.value.str_.cast::<ZendStr>() };
         let bytes = zs.as_bytes();
         // A value-map key matched byte for byte, with nothing to trim (ASCII
         // non-space at both ends): the value is UTF-8 (the key is) without checking.
@@ -588,7 +599,7 @@ impl FastField {
         let (input, mut s) = match hit {
             Some(c) => ("", FastStr::Const(c)),
             None => {
-                let input = std::str::from_utf8(bytes).ok()?;
+                let input = conduit_mapper::utf8::as_str(bytes)?;
                 (input, FastStr::Text(if self.trim { trim(input) } else { input }))
             }
         };

@@ -27,6 +27,7 @@ mod node;
 mod path;
 mod plan;
 pub mod stream;
+pub mod utf8;
 
 pub use cast::Rounding;
 pub use input::{AnyRecord, Input, JsonOutput, Kind, Output, Scalar};

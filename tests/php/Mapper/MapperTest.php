@@ -457,6 +457,57 @@ final class MapperTest extends TestCase
         self::assertSame(['ID' => '9999', 'NAME' => 'ITEM 9999', 'PRICE' => '1249.88'], $many[9999]);
     }
 
+    /**
+     * mapMany builds its result list and the fast path's rows in place (no engine
+     * call per element): they must behave as arrays PHP built itself, keys found by
+     * lookup, growing, appending after the last index, holes and references in the
+     * input kept apart.
+     */
+    public function testMapManyResultsAreOrdinaryArrays(): void
+    {
+        $m = new Mapper(['fields' => [
+            'XML_ID' => ['from' => 'id', 'cast' => 'string'],
+            'NAME' => ['from' => 'title', 'trim' => true],
+            'QTY' => ['from' => 'qty', 'cast' => 'int', 'default' => 0],
+        ]]);
+        $records = [];
+        for ($i = 0; $i < 20; $i++) {
+            $records[] = ['id' => $i, 'title' => " Товар $i ", 'qty' => (string) $i];
+        }
+        // A record the fast path hands to the executor (no `qty`: the default).
+        $records[5] = ['id' => 5, 'title' => 'five'];
+        $rows = $m->mapMany($records);
+        self::assertTrue(array_is_list($rows));
+        self::assertSame(['XML_ID' => '5', 'NAME' => 'five', 'QTY' => 0], $rows[5]);
+        $row = $rows[7];
+        self::assertSame(['XML_ID', 'NAME', 'QTY'], array_keys($row));
+        self::assertSame('Товар 7', $row['NAME']);
+        self::assertTrue(isset($row['QTY']) && !isset($row['qty']));
+        self::assertSame(['XML_ID' => '7', 'NAME' => 'Товар 7', 'QTY' => 7], $row);
+        self::assertSame('{"XML_ID":"7","NAME":"Товар 7","QTY":7}', json_encode($row, JSON_UNESCAPED_UNICODE));
+        // Grown past its first size, every key is still found.
+        for ($k = 0; $k < 40; $k++) {
+            $row["extra$k"] = $k;
+        }
+        unset($row['NAME']);
+        self::assertSame('7', $row['XML_ID']);
+        self::assertSame(39, $row['extra39']);
+        self::assertArrayNotHasKey('NAME', $row);
+        self::assertCount(42, $row);
+        $rows[] = 'next';
+        self::assertSame('next', $rows[20]);
+        // Holes and references in the input list.
+        $holes = $records;
+        unset($holes[1], $holes[3]);
+        $ref = &$holes[2];
+        $ref['title'] = 'by reference';
+        $out = $m->mapMany($holes);
+        self::assertSame([0, 2, 4], array_slice(array_keys($out), 0, 3));
+        self::assertSame('by reference', $out[2]['NAME']);
+        self::assertSame(array_map([$m, 'map'], $holes), $out);
+        unset($ref);
+    }
+
     public function testMapJsonSelectors(): void
     {
         $m = new Mapper(['fields' => ['SKU' => 'sku', 'QTY' => ['from' => 'qty', 'cast' => 'int']]]);
