@@ -108,12 +108,25 @@ pub struct MixedBuilder {
     table: ZBox<ZendHashTable>,
 }
 
+/// A new table for `size` elements, its store allocated by `init` as a hash or a
+/// packed list.
+fn new_table(size: u32, init: unsafe extern "C" fn(*mut ffi::HashTable)) -> ZBox<ZendHashTable> {
+    let mut table = ZendHashTable::with_capacity(size);
+    // SAFETY: a new, uninitialised table of ours.
+    unsafe { init(&mut *table) };
+    table
+}
+
+/// A finished table as a PHP array value.
+fn array_zval(table: ZBox<ZendHashTable>) -> Zval {
+    let mut zv = Zval::new();
+    zv.set_hashtable(table);
+    zv
+}
+
 impl MixedBuilder {
     pub fn new(size: u32) -> Self {
-        let mut table = ZendHashTable::with_capacity(size);
-        // SAFETY: a new, uninitialised table of ours.
-        unsafe { zend_hash_real_init_mixed(&mut *table) };
-        Self { table }
+        Self { table: new_table(size, zend_hash_real_init_mixed) }
     }
 
     /// Adds `key` → `value`. The caller guarantees `key` is not in the table yet
@@ -154,9 +167,7 @@ impl MixedBuilder {
     }
 
     pub fn into_zval(self) -> Zval {
-        let mut zv = Zval::new();
-        zv.set_hashtable(self.table);
-        zv
+        array_zval(self.table)
     }
 }
 
@@ -169,10 +180,7 @@ pub struct ListBuilder {
 
 impl ListBuilder {
     pub fn new(size: u32) -> Self {
-        let mut table = ZendHashTable::with_capacity(size);
-        // SAFETY: a new, uninitialised table of ours.
-        unsafe { zend_hash_real_init_packed(&mut *table) };
-        Self { table }
+        Self { table: new_table(size, zend_hash_real_init_packed) }
     }
 
     pub fn push(&mut self, value: Zval) {
@@ -192,9 +200,7 @@ impl ListBuilder {
     }
 
     pub fn into_zval(self) -> Zval {
-        let mut zv = Zval::new();
-        zv.set_hashtable(self.table);
-        zv
+        array_zval(self.table)
     }
 }
 

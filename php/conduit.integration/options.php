@@ -52,7 +52,10 @@ $canWrite = $RIGHT >= 'W';
 
 if ($request->isPost() && $canWrite && check_bitrix_sessid()) {
     try {
-        if ($request->getPost('save_settings') !== null || $request->getPost('Update') !== null) {
+        // The tab control's footer Save (`Update`, the Bitrix convention) saves every
+        // setting of every tab; the standard rights tab saves its rights on the same
+        // POST. The connection and webhook editors have buttons of their own.
+        if ($request->getPost('Update') !== null) {
             $values = [];
             foreach (Settings::DEFINITIONS as $name => $definition) {
                 $posted = $request->getPost('opt_' . $name);
@@ -191,11 +194,6 @@ $settingRows = static function (array $names) use ($e, $values, $defaults, $disa
         echo '</td></tr>';
     }
 };
-$saveButton = static function () use ($e, $canWrite): void {
-    if ($canWrite) {
-        echo '<tr><td></td><td><input type="submit" class="adm-btn-save" name="save_settings" value="' . $e(Loc::getMessage('CONDUIT_OPT_SAVE')) . '"></td></tr>';
-    }
-};
 $row = static function (string $label, string $input, string $hint = '') use ($e): void {
     echo '<tr><td width="40%" class="adm-detail-content-cell-l">' . $e($label) . ($hint !== '' ? '<br><small>' . $e($hint) . '</small>' : '') . '</td><td width="60%" class="adm-detail-content-cell-r">' . $input . '</td></tr>';
 };
@@ -294,7 +292,6 @@ echo '<tr><td colspan="2"><div class="conduit-hint" id="conduit-cron">'
         : $e(Loc::getMessage('CONDUIT_OPT_HITS_HINT')))
     . $e(Loc::getMessage('CONDUIT_OPT_WORKER_HINT')) . '<pre class="conduit-pre">' . $e($workerLine) . '</pre></div></td></tr>';
 $settingRows(['agent_time_budget_s', 'agent_cron_time_budget_s', 'agent_job_limit', 'agent_interval_s', 'delivery_concurrency', 'queue_max_attempts', 'queue_lease_s', 'queue_backoff_base_s', 'queue_backoff_max_s', 'queue_retention_days']);
-$saveButton();
 
 // ---- webhooks ---------------------------------------------------------------------------------------
 $tabControl->BeginNextTab();
@@ -345,13 +342,11 @@ if ($canWrite) {
 }
 echo '<tr class="heading"><td colspan="2">' . $e(Loc::getMessage('CONDUIT_OPT_WEBHOOK_LIMITS')) . '</td></tr>';
 $settingRows(['webhook_max_body_bytes', 'webhook_dedupe_window_h', 'webhook_event_retention_days', 'webhook_retry_after_s']);
-$saveButton();
 
 // ---- logging ------------------------------------------------------------------------------------------
 $tabControl->BeginNextTab();
 $settingRows(['log_enabled', 'log_retention_days', 'log_body_bytes', 'log_redact_fields']);
 echo '<tr><td colspan="2"><p class="conduit-hint">' . $e(Loc::getMessage('CONDUIT_OPT_LOG_HINT')) . '</p></td></tr>';
-$saveButton();
 
 if (is_file($rightsFile)) {
     $tabControl->BeginNextTab();
@@ -364,3 +359,38 @@ if ($canWrite) {
 $tabControl->End();
 ?>
 </form>
+<script>
+// Enter in a field presses the button that saves that field. A browser would press
+// the form's first submit button instead: the first connection's Test, which saves
+// nothing and discards what was typed.
+(function () {
+    var form = document.forms['conduit_options_form'];
+    if (!form) {
+        return;
+    }
+    form.addEventListener('keydown', function (event) {
+        var field = event.target;
+        if (event.key !== 'Enter' || field.tagName !== 'INPUT' || field.type === 'submit' || field.type === 'button') {
+            return;
+        }
+        event.preventDefault();
+        if (field.readOnly || field.disabled) {
+            return;
+        }
+        var name = field.name || '';
+        var button;
+        if (name.indexOf('conn_') === 0) {
+            button = form.querySelector('[name="save_connection"]');
+        } else if (name.indexOf('wh_') === 0) {
+            button = form.querySelector('[name="save_webhook"]');
+        } else if (name.indexOf('probe_path_') === 0) {
+            button = document.getElementById('conduit-test-' + name.substring('probe_path_'.length));
+        } else {
+            button = form.querySelector('[name="Update"]');
+        }
+        if (button) {
+            button.click();
+        }
+    });
+})();
+</script>

@@ -99,11 +99,26 @@ test('settings: save a connection, the secret never comes back; scalar settings 
   await page.click('text=Queue and agents');
   await page.selectOption('select[name=opt_agent_mode]', 'cron');
   await page.fill('input[name=opt_queue_max_attempts]', '6');
-  await Promise.all([page.waitForNavigation(), page.locator('#conduit_queue input[name=save_settings]').click()]);
+  await Promise.all([page.waitForNavigation(), page.locator('input[name=Update]').click()]);
   html = await page.content();
   assert.match(html, /The settings were saved/);
   assert.equal(await page.inputValue('input[name=opt_queue_max_attempts]'), '6');
   assert.match(html, /cron_events\.php/);
+  // Enter in a setting saves the settings (the browser alone would press the first
+  // connection's Test button and drop the change).
+  await page.click('#tab_cont_conduit_queue');
+  await page.fill('input[name=opt_queue_max_attempts]', '8');
+  await Promise.all([page.waitForNavigation(), page.press('input[name=opt_queue_max_attempts]', 'Enter')]);
+  html = await page.content();
+  assert.match(html, /The settings were saved/);
+  assert.doesNotMatch(html, /id="conduit-probe"/, 'no connection was tested');
+  assert.equal(await page.inputValue('input[name=opt_queue_max_attempts]'), '8');
+  // Enter in the connection editor saves the connection.
+  html = await open(page, 'settings.php?mid=conduit.integration&lang=en&edit_connection=erp&conduit_options_active_tab=conduit_connections');
+  await page.fill('input[name=conn_timeout]', '8.5');
+  await Promise.all([page.waitForNavigation(), page.press('input[name=conn_timeout]', 'Enter')]);
+  html = await page.content();
+  assert.match(html, /Connection "erp" was saved/);
   // Each tab shows its own content when clicked (a form named like the tab control once
   // shadowed its JS object in the inline onclick's scope, and no tab switched).
   await page.click('#tab_cont_conduit_queue');
@@ -335,7 +350,7 @@ test('read-only user: sees the pages, no actions, and actions posted anyway are 
   assert.doesNotMatch(html, /id="conduit-job-(retry|delete|run)"/);
   await shot(page, 'queue-read-only');
   html = await open(page, 'settings.php?mid=conduit.integration&lang=en');
-  assert.doesNotMatch(html, /name="save_connection"|name="test_connection"|name="save_settings"/);
+  assert.doesNotMatch(html, /name="save_connection"|name="test_connection"|name="Update"/);
   const r2 = await page.request.post(BASE + A + 'settings.php?mid=conduit.integration&lang=en', { form: { sessid, test_connection: 'default' } });
   assert.doesNotMatch(await r2.text(), /id="conduit-probe"/, 'R may not send test requests');
   html = await open(page, 'conduit_integration_dashboard.php?lang=en');

@@ -57,10 +57,14 @@ final class OptionsPageTest extends ModuleTestCase
         }, ['mid' => self::MODULE, 'lang' => LANGUAGE_ID], $post, $post !== []);
     }
 
-    /** Every current setting as the form posts it. */
+    /**
+     * Every current setting as the form posts it with the footer Save, the rights
+     * tab's fields included (that tab saves the rights on the same POST: without
+     * them the default right would be reset).
+     */
     private static function form(array $override = []): array
     {
-        $post = ['sessid' => bitrix_sessid(), 'save_settings' => 'Y'];
+        $post = ['sessid' => bitrix_sessid(), 'Update' => 'Y', 'GROUPS' => [0], 'RIGHTS' => [Option::get(self::MODULE, 'GROUP_DEFAULT_RIGHT', 'D')]];
         foreach (Settings::all() as $name => $value) {
             $definition = Settings::DEFINITIONS[$name];
             if ($definition['type'] === Settings::TYPE_BOOL) {
@@ -132,7 +136,7 @@ final class OptionsPageTest extends ModuleTestCase
         $html = self::render();
         $this->assertStringContainsString('name="opt_queue_max_attempts"', $html);
         $this->assertStringContainsString('disabled', $html);
-        $this->assertStringNotContainsString('name="save_settings"', $html);
+        $this->assertStringNotContainsString('name="Update"', $html);
         $this->assertStringNotContainsString('name="delete_connection"', $html);
         self::render(self::form(['opt_queue_max_attempts' => '9']));
         $this->assertSame(5, Settings::get('queue_max_attempts'));
