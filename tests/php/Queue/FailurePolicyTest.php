@@ -80,8 +80,12 @@ final class FailurePolicyTest extends StoreTestCase
                 $error = $e;
             }
             self::assertNotNull($error, (string) $name);
-            $id = $queue->push('policy', ['row' => $name]);
-            $claimed = $queue->claim(1, ['types' => ['policy']]);
+            // A type per row: a row's job put back to `pending` may be due again at
+            // once (full jitter can draw a delay of 0) and must not be claimed in
+            // place of the next row's.
+            $type = "policy-$name";
+            $id = $queue->push($type, ['row' => $name]);
+            $claimed = $queue->claim(1, ['types' => [$type]]);
             self::assertSame($id, $claimed[0]->id ?? null, (string) $name);
             self::assertSame($keyed ? 'pending' : 'failed', $queue->fail($id, $error), "$name via SyncQueue::fail");
         }
