@@ -380,13 +380,13 @@ $tabControl->End();
         var name = field.name || '';
         var button;
         if (name.indexOf('conn_') === 0) {
-            button = form.querySelector('[name="save_connection"]');
+            button = form.querySelector('[name=save_connection]');
         } else if (name.indexOf('wh_') === 0) {
-            button = form.querySelector('[name="save_webhook"]');
+            button = form.querySelector('[name=save_webhook]');
         } else if (name.indexOf('probe_path_') === 0) {
             button = document.getElementById('conduit-test-' + name.substring('probe_path_'.length));
         } else {
-            button = form.querySelector('[name="Update"]');
+            button = form.querySelector('[name=Update]');
         }
         if (button) {
             button.click();
