@@ -58,13 +58,13 @@ final class OptionsPageTest extends ModuleTestCase
     }
 
     /**
-     * Every current setting as the form posts it with the footer Save, the rights
-     * tab's fields included (that tab saves the rights on the same POST: without
-     * them the default right would be reset).
+     * Every current setting as the form posts it with the footer Save, with the
+     * rights tab's fields as the page shows them: that tab saves the rights on the
+     * same POST, and a real site's group rights must come through the suite intact.
      */
     private static function form(array $override = []): array
     {
-        $post = ['sessid' => bitrix_sessid(), 'Update' => 'Y', 'GROUPS' => [0], 'RIGHTS' => [Option::get(self::MODULE, 'GROUP_DEFAULT_RIGHT', 'D')]];
+        $post = ['sessid' => bitrix_sessid(), 'Update' => 'Y'] + self::rightsFields(self::render());
         foreach (Settings::all() as $name => $value) {
             $definition = Settings::DEFINITIONS[$name];
             if ($definition['type'] === Settings::TYPE_BOOL) {
@@ -76,6 +76,44 @@ final class OptionsPageTest extends ModuleTestCase
             }
         }
         return array_merge($post, $override);
+    }
+
+    /** `GROUPS[]`/`RIGHTS[]` of the rendered page, as a browser would post them. */
+    private static function rightsFields(string $html): array
+    {
+        $doc = new \DOMDocument();
+        @$doc->loadHTML('<?xml encoding="UTF-8">' . $html);
+        $xpath = new \DOMXPath($doc);
+        $groups = [];
+        foreach ($xpath->query('//input[@name="GROUPS[]"]') as $input) {
+            $groups[] = $input->getAttribute('value');
+        }
+        $rights = [];
+        foreach ($xpath->query('//select[@name="RIGHTS[]"]') as $select) {
+            $selected = $xpath->query('.//option[@selected]', $select)->item(0) ?? $xpath->query('.//option', $select)->item(0);
+            $rights[] = $selected?->getAttribute('value') ?? '';
+        }
+        self::assertCount(count($groups), $rights, 'one right per group on the rights tab');
+        return $groups === [] ? [] : ['GROUPS' => $groups, 'RIGHTS' => $rights];
+    }
+
+    public function testSavingSettingsKeepsTheGroupRights(): void
+    {
+        global $APPLICATION;
+        self::withRight('W');
+        // A right of its own for "Everyone" (the suite's user is in that group, so W,
+        // or the user could no longer save).
+        $APPLICATION->SetGroupRight(self::MODULE, 2, 'W');
+        try {
+            $post = self::form(['opt_queue_max_attempts' => '11']);
+            $this->assertContains('2', $post['GROUPS'] ?? [], 'the rights tab lists group 2');
+            self::render($post);
+            $this->assertSame(11, Settings::get('queue_max_attempts'));
+            $this->assertSame('W', $APPLICATION->GetGroupRight(self::MODULE, [2], 'N', 'N'), 'the group row survived the save');
+            $this->assertSame('W', Option::get(self::MODULE, 'GROUP_DEFAULT_RIGHT'));
+        } finally {
+            $APPLICATION->SetGroupRight(self::MODULE, 2, '');
+        }
     }
 
     public function testPageShowsEverySettingEscapedAndNoSecret(): void
