@@ -447,17 +447,7 @@ fn write_batch(backend: &dyn Backend, batch: &mut Vec<LogRow>, shared: &Shared, 
     loop {
         match backend.insert_log_batch(batch) {
             Ok(()) => {
-                shared.written.fetch_add(batch.len() as u64, Ordering::Release);
-                shared.batches.fetch_add(1, Ordering::Relaxed);
-                let down_since = shared.unreachable_since.swap(0, Ordering::AcqRel);
-                if down_since != 0 {
-                    tracing::info!(down_ms = (crate::clock::now_ms() - down_since).max(0), "request log: database reachable again");
-                }
-                tracing::debug!(
-                    rows = batch.len(),
-                    duration_ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
-                    "request log batch written"
-                );
+                batch_written(shared, &shared.written, batch.len(), started);
                 batch.clear();
                 return;
             }
@@ -656,6 +646,19 @@ impl Spooler<'_> {
     }
 }
 
+/// The bookkeeping of a batch the database took: `rows` counted in `counter`
+/// (written, or replayed from the spool), one more batch, and the end of an
+/// outage if one was on.
+fn batch_written(shared: &Shared, counter: &AtomicU64, rows: usize, started: Instant) {
+    counter.fetch_add(rows as u64, Ordering::Release);
+    shared.batches.fetch_add(1, Ordering::Relaxed);
+    let down_since = shared.unreachable_since.swap(0, Ordering::AcqRel);
+    if down_since != 0 {
+        tracing::info!(down_ms = (crate::clock::now_ms() - down_since).max(0), "request log: database reachable again");
+    }
+    tracing::debug!(rows, duration_ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0, "request log batch written");
+}
+
 /// One INSERT of `rows`, counted in `counter`. A batch the database refuses while it
 /// is reachable is written row by row (rejected rows dropped). Returns false when
 /// the database is unreachable (nothing written).
@@ -666,17 +669,7 @@ fn insert_rows(backend: &dyn Backend, rows: &[LogRow], shared: &Shared, counter:
     let started = Instant::now();
     match backend.insert_log_batch(rows) {
         Ok(()) => {
-            counter.fetch_add(rows.len() as u64, Ordering::Release);
-            shared.batches.fetch_add(1, Ordering::Relaxed);
-            let down_since = shared.unreachable_since.swap(0, Ordering::AcqRel);
-            if down_since != 0 {
-                tracing::info!(down_ms = (crate::clock::now_ms() - down_since).max(0), "request log: database reachable again");
-            }
-            tracing::debug!(
-                rows = rows.len(),
-                duration_ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
-                "request log batch written"
-            );
+            batch_written(shared, counter, rows.len(), started);
             true
         }
         Err(e) => {
