@@ -17,6 +17,7 @@
 # Env: CONDUIT_EXT, OUTAGE_REQUESTS (200), OUTAGE_RECORDS (3), OUTAGE_MAX_P99_MS (50).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/fpm/lib.sh
 ROOT=$PWD
 HERE=$ROOT/tests/fpm
 EXT=${CONDUIT_EXT:-$ROOT/target/release/libconduit.so}
@@ -39,16 +40,8 @@ DB_PID=""; FPM_PID=""
 cleanup() {
   local rc=$?
   # Only the processes this script started, by pid.
-  if [ -n "$FPM_PID" ] && kill -0 "$FPM_PID" 2>/dev/null; then
-    kill -QUIT "$FPM_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$FPM_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$FPM_PID" 2>/dev/null || true
-    wait "$FPM_PID" 2>/dev/null || true
-  fi
-  if [ -n "$DB_PID" ] && kill -0 "$DB_PID" 2>/dev/null; then
-    kill -TERM "$DB_PID" 2>/dev/null || true
-    wait "$DB_PID" 2>/dev/null || true
-  fi
+  stop_fpm_master "$FPM_PID"
+  stop_process "$DB_PID"
   if [ $rc -ne 0 ] && [ -n "${KEEP_TMP:-}" ]; then echo "(kept $TMP)"; else rm -rf "$TMP"; fi
   exit $rc
 }

@@ -14,6 +14,7 @@
 # Usage: bash tests/fpm/run.sh   (after `make build`). Exit code 0 = pass.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/fpm/lib.sh
 ROOT=$PWD
 HERE=$ROOT/tests/fpm
 EXT=${CONDUIT_EXT:-$ROOT/target/release/libconduit.so}
@@ -35,16 +36,8 @@ MOCK_PID=""; FPM_PID=""
 cleanup() {
   local rc=$?
   # Only the processes this script started, by pid.
-  if [ -n "$FPM_PID" ] && kill -0 "$FPM_PID" 2>/dev/null; then
-    kill -QUIT "$FPM_PID" 2>/dev/null || true          # graceful: master stops its workers
-    for _ in $(seq 1 50); do kill -0 "$FPM_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$FPM_PID" 2>/dev/null || true
-    wait "$FPM_PID" 2>/dev/null || true
-  fi
-  if [ -n "$MOCK_PID" ] && kill -0 "$MOCK_PID" 2>/dev/null; then
-    kill -TERM "$MOCK_PID" 2>/dev/null || true
-    wait "$MOCK_PID" 2>/dev/null || true
-  fi
+  stop_fpm_master "$FPM_PID"
+  stop_process "$MOCK_PID"
   if [ $rc -ne 0 ] && [ -n "${KEEP_TMP:-}" ]; then echo "(kept $TMP)"; else rm -rf "$TMP"; fi
   exit $rc
 }
