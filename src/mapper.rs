@@ -114,11 +114,7 @@ impl PhpMapper {
         }
         Ok(ArrayReturn(match out {
             Results::List(list) => list.into_zval(),
-            Results::Keyed(table) => {
-                let mut zv = Zval::new();
-                zv.set_hashtable(table);
-                zv
-            }
+            Results::Keyed(table) => zend_table::array_zval(table),
         }))
     }
 

@@ -118,7 +118,7 @@ fn new_table(size: u32, init: unsafe extern "C" fn(*mut ffi::HashTable)) -> ZBox
 }
 
 /// A finished table as a PHP array value.
-fn array_zval(table: ZBox<ZendHashTable>) -> Zval {
+pub fn array_zval(table: ZBox<ZendHashTable>) -> Zval {
     let mut zv = Zval::new();
     zv.set_hashtable(table);
     zv
